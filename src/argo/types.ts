@@ -5,6 +5,14 @@ export type NodePhase = WorkflowPhase | 'Skipped' | 'Omitted';
 
 export const TERMINAL_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed', 'Error']);
 
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  [key: string]: unknown;
+}
+
 export interface ObjectMeta {
   name?: string;
   generateName?: string;
@@ -14,6 +22,8 @@ export interface ObjectMeta {
   creationTimestamp?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  [key: string]: unknown;
 }
 
 export interface Parameter {
@@ -38,8 +48,25 @@ export interface WorkflowNode {
   outboundNodes?: string[];
   progress?: string;
   outputs?: { parameters?: Parameter[]; [key: string]: unknown };
+  /** set on a retry child node (Argo NodeFlag) */
+  nodeFlag?: { retried?: boolean; hooked?: boolean };
+  templateRef?: { name?: string; template?: string; clusterScope?: boolean };
   [key: string]: unknown;
 }
+
+/** Argo's node types (pkg/apis/workflow/v1alpha1 NodeType). */
+export type NodeType =
+  | 'Pod'
+  | 'Container'
+  | 'Steps'
+  | 'StepGroup'
+  | 'DAG'
+  | 'TaskGroup'
+  | 'Retry'
+  | 'Skipped'
+  | 'Suspend'
+  | 'HTTP'
+  | 'Plugin';
 
 export interface WorkflowStatus {
   phase?: WorkflowPhase;
@@ -52,6 +79,7 @@ export interface WorkflowStatus {
   offloadNodeStatusVersion?: string;
   outputs?: { parameters?: Parameter[]; [key: string]: unknown };
   conditions?: Array<{ type: string; status: string; message?: string }>;
+  storedWorkflowTemplateSpec?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -62,6 +90,7 @@ export interface WorkflowSpec {
   serviceAccountName?: string;
   shutdown?: 'Stop' | 'Terminate' | '';
   suspend?: boolean;
+  activeDeadlineSeconds?: number;
   templates?: Array<Record<string, unknown>>;
   [key: string]: unknown;
 }

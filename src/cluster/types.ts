@@ -25,6 +25,11 @@ export interface KubeRequest {
   readonly contentType?: string;
   /** statuses the caller handles itself (no throw), e.g. [404, 409] */
   readonly accept?: readonly number[];
+  /**
+   * A POST is assumed to create something and is re-sent only when the server cannot have seen it (connect
+   * failure, 429). Set true for side-effect-free POSTs such as access reviews so they retry like a GET.
+   */
+  readonly idempotent?: boolean;
   readonly signal?: AbortSignal;
 }
 

@@ -163,11 +163,19 @@ export function createEntraTokenProvider(
     currentSignal = signal;
     ciError = undefined;
     assertion = undefined;
-    const cred = await credentialFor();
     const startedAt = clock.now();
+    const options = signal === undefined ? {} : { abortSignal: signal };
     let result;
     try {
-      result = await cred.getToken(identity.scope, signal === undefined ? {} : { abortSignal: signal });
+      result = await (await credentialFor()).getToken(identity.scope, options);
+      if (cached !== undefined && result.token === cached.token.token) {
+        // MSAL answered from its own cache, whose clock or margin disagrees with ours (a margin over its 5 min
+        // renewal offset, an injected clock). A new credential starts with an empty cache; this costs one extra
+        // discovery request, only on this path.
+        credential = undefined;
+        assertion = undefined;
+        result = await (await credentialFor()).getToken(identity.scope, options);
+      }
     } catch (error) {
       throw await translate(error, signal);
     }

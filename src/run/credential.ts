@@ -13,11 +13,8 @@ export async function runCredential(argv: readonly string[], env: NodeJS.Process
     const settings = parseCredentialArgs([...argv]);
     const entry = await getOrRefreshToken(settings.cachePath, async () => {
       const identity = resolveCredentialIdentity(settings, env);
-      const [{ createCiTokenSource }, { createEntraTokenProvider }] = await Promise.all([
-        import('../identity/ci/index.js'),
-        import('../identity/entra.js'),
-      ]);
-      return createEntraTokenProvider(identity, createCiTokenSource(identity.ciSource)).getToken();
+      const { exchangeForAccessToken } = await import('./credential-refresh.js');
+      return exchangeForAccessToken(identity);
     });
     process.stdout.write(`${formatExecCredential(entry.token, refreshAtMs(entry))}\n`);
     return 0;

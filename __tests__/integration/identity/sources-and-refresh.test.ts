@@ -185,3 +185,21 @@ describe('CI sources through the real exchange', () => {
     }
   });
 });
+
+describe('refresh of a 1 h token when our clock runs ahead of MSAL cache', () => {
+  it('gets a genuinely new token instead of MSAL cached one', async () => {
+    const clock = new FakeClock();
+    const w = await startIdentityWorld({ clock });
+    try {
+      const provider = createEntraTokenProvider(w.identity, createCiTokenSource(w.identity.ciSource), { clock });
+      const first = await provider.getToken();
+      clock.advance(3_400_000); // 200 s left: inside the 5 min margin for us, still fresh for MSAL's real clock
+      const second = await provider.getToken();
+      expect(second.token).not.toBe(first.token);
+      expect(second.expiresOnMs - clock.now()).toBeGreaterThan(3_500_000);
+      expect(w.entra.tokenRequests).toHaveLength(2);
+    } finally {
+      await w.stop();
+    }
+  });
+});

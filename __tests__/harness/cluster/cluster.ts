@@ -137,7 +137,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     writeFileSync(pidFile, pids.join('\n') + (pids.length ? '\n' : ''));
   };
   writePids();
-  const stopWatchdog = startWatchdog(pidFile, logsDir);
+  // After a crash keep logs and certificates for a post-mortem, but not etcd's data (tens of MB per cluster).
+  const keep = process.env['ARGO_ENTRA_KEEP_CLUSTER'] === '1';
+  const stopWatchdog = startWatchdog(pidFile, logsDir, keep ? undefined : path.join(workDir, 'etcd-data'));
   const managed = (name: string, command: string, args: string[], env?: NodeJS.ProcessEnv): ManagedProcess => {
     const p = new ManagedProcess({ name, command, args, ...(env ? { env } : {}) }, logsDir, writePids);
     procs.push(p);
@@ -159,7 +161,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     // Controller first (it talks to the apiserver), then the apiserver, then etcd.
     for (const p of [...procs].reverse()) await p.stop(5000);
     stopWatchdog();
-    if (process.env['ARGO_ENTRA_KEEP_CLUSTER'] !== '1') rmSync(workDir, { recursive: true, force: true });
+    if (!keep) rmSync(workDir, { recursive: true, force: true });
   };
 
   const phases: Record<string, number> = {};

@@ -142,20 +142,23 @@ export function tailFile(file: string, maxBytes = 8000): string {
 
 /**
  * A detached bash loop that outlives this process only long enough to kill the process groups listed in pidFile
- * (one pid per line) once this process is gone. Returns a function that stops the watchdog.
+ * (one pid per line) once this process is gone, then removes removeOnCrash (if given). Returns a function that
+ * stops the watchdog.
  */
-export function startWatchdog(pidFile: string, logsDir: string): () => void {
+export function startWatchdog(pidFile: string, logsDir: string, removeOnCrash?: string): () => void {
   const script = [
-    'parent="$1"; pids="$2"',
+    'parent="$1"; pids="$2"; junk="$3"',
     'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
     '[ -f "$pids" ] || exit 0',
     'for p in $(cat "$pids"); do kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null; done',
     'sleep 3',
     'for p in $(cat "$pids"); do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null; done',
     'echo "watchdog: parent $parent gone, killed: $(tr "\\n" " " < "$pids")"',
+    'if [ -n "$junk" ]; then rm -rf -- "$junk"; echo "watchdog: removed $junk"; fi',
   ].join('\n');
   const fd = openSync(path.join(logsDir, 'watchdog.log'), 'a');
-  const child = spawn('bash', ['-c', script, 'argo-entra-watchdog', String(process.pid), pidFile], {
+  const args = ['-c', script, 'argo-entra-watchdog', String(process.pid), pidFile, removeOnCrash ?? ''];
+  const child = spawn('bash', args, {
     stdio: ['ignore', fd, fd],
     detached: true,
   });

@@ -54,11 +54,8 @@ async function runCredential(argv, env) {
         const settings = (0,credential/* parseCredentialArgs */.YF)([...argv]);
         const entry = await (0,token_cache/* getOrRefreshToken */.w)(settings.cachePath, async () => {
             const identity = (0,credential/* resolveCredentialIdentity */.ID)(settings, env);
-            const [{ createCiTokenSource }, { createEntraTokenProvider }] = await Promise.all([
-                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5949)),
-                Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6884)),
-            ]);
-            return createEntraTokenProvider(identity, createCiTokenSource(identity.ciSource)).getToken();
+            const { exchangeForAccessToken } = await __webpack_require__.e(/* import() */ 498).then(__webpack_require__.bind(__webpack_require__, 1498));
+            return exchangeForAccessToken(identity);
         });
         process.stdout.write(`${formatExecCredential(entry.token, (0,token_cache/* refreshAtMs */.$p)(entry))}\n`);
         return 0;

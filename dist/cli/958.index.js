@@ -2,7 +2,7 @@ export const id = 958;
 export const ids = [958];
 export const modules = {
 
-/***/ 577:
+/***/ 2958:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG

@@ -194,6 +194,9 @@ export function mapHttpError(failure: HttpFailure, server: string): ArgoEntraErr
   if (reason) base['reason'] = reason;
   if (message) base['message'] = message;
   if (failure.retryAfter !== undefined) base['retryAfter'] = failure.retryAfter;
+  // Which object a 404/409 was about (Status details), so a diagnosis can tell a missing namespace from a missing object.
+  if (status?.details?.kind !== undefined) base['kind'] = status.details.kind;
+  if (status?.details?.name !== undefined) base['name'] = status.details.name;
 
   if (failure.status === 401) {
     return new ArgoEntraError(

@@ -110,3 +110,32 @@ export async function sampleKubeDate(client: KubeClient, clock: Clock): Promise<
 export function entraDiscoveryUrl(authorityHost: string, tenantId: string): string {
   return `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(tenantId)}/v2.0/.well-known/openid-configuration`;
 }
+
+/** "N s behind/ahead of SOURCE" for one measurement; undefined without one. */
+export function describeSkew(m: SkewMeasurement | undefined): string | undefined {
+  if (m === undefined) return undefined;
+  const seconds = Math.round(Math.abs(m.skewMs) / 1000);
+  if (seconds === 0) return `in step with ${m.source}`;
+  return `${seconds} s ${m.skewMs > 0 ? 'behind' : 'ahead of'} ${m.source}`;
+}
+
+/**
+ * For errors whose likely cause is time (AADSTS700024, an expired or not-yet-valid token): one sentence with the
+ * measured skew, so the reader sees at once whether the clock is the culprit.
+ */
+export function clockSentence(
+  samples: ReadonlyArray<DateSample | undefined>,
+  thresholdMs = DEFAULT_SKEW_THRESHOLD_MS,
+): string | undefined {
+  const measurements = samples
+    .filter((s): s is DateSample => s !== undefined)
+    .map(measureSkew)
+    .filter((m): m is SkewMeasurement => m !== undefined);
+  if (measurements.length === 0) return undefined;
+  const parts = measurements.map((m) => describeSkew(m)).join('; ');
+  const worst = [...measurements].sort((a, b) => Math.abs(b.skewMs) - Math.abs(a.skewMs))[0];
+  const beyond = worst !== undefined && Math.abs(worst.skewMs) - worst.uncertaintyMs > thresholdMs;
+  return beyond
+    ? `Clock skew measured: this machine's clock is ${parts} (more than ${Math.round(thresholdMs / 1000)} s): sync it with NTP (timedatectl set-ntp true / chrony) and re-run.`
+    : `Clock check: this machine's clock is ${parts} (within ${Math.round(thresholdMs / 1000)} s), so the local clock is not the cause.`;
+}

@@ -113,6 +113,18 @@ export function diagnoseUnauthorized(input: {
   if (expected.issuer !== undefined && claims.iss !== undefined && claims.iss !== expected.issuer) {
     findings.push(issuerFinding(claims, claims.iss, expected.issuer));
   }
+  if (findings.length === 0 && isV2Token(claims)) {
+    // AKS and most Entra-integrated clusters trust the v1 issuer (https://sts.windows.net/{tid}/); a v2 token
+    // (chosen by the resource app, not the endpoint) fails there with a bare 401 and nothing else to see.
+    const resource = auds[0] ?? '<resource app id>';
+    const v1 =
+      claims.tid === undefined ? 'https://sts.windows.net/<tenant>/' : `https://sts.windows.net/${claims.tid}/`;
+    findings.push({
+      cause: 'issuer-version',
+      sentence: `the token is a v2 token (iss ${claims.iss ?? '?'}, ver ${claims.ver ?? '2.0'}), and clusters that trust Entra (AKS included) usually expect v1 tokens (iss ${v1}); the version is chosen by the resource app's requestedAccessTokenVersion, not by the endpoint`,
+      fix: `Set requestedAccessTokenVersion to 1 (null) on the resource app (az ad app update --id ${resource} --set api.requestedAccessTokenVersion=1) so Entra issues v1 tokens for the cluster's v1 issuer ${v1}, or set the cluster's jwt[].issuer.url to exactly "${claims.iss ?? ''}" (discoveryURL: its /.well-known/openid-configuration).`,
+    });
+  }
   if (findings.length === 0) {
     findings.push({
       cause: 'unknown',
@@ -121,6 +133,10 @@ export function diagnoseUnauthorized(input: {
     });
   }
   return findings;
+}
+
+function isV2Token(claims: AccessTokenClaims): boolean {
+  return claims.ver === '2.0' || (claims.iss !== undefined && /\/v2\.0\/?$/.test(claims.iss));
 }
 
 function issuerFinding(claims: AccessTokenClaims, iss: string, expected: string): UnauthorizedFinding {

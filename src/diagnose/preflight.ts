@@ -160,16 +160,41 @@ async function templateExists(client: KubeClient, input: PreflightInput, problem
   const res = await client.request<unknown>({ method: 'GET', path, accept: [404] });
   if (res.status === 404) {
     const kind = t.clusterScope ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate';
+    const existing = await listTemplateNames(client, path.slice(0, path.lastIndexOf('/')));
+    const known =
+      existing === undefined
+        ? ''
+        : existing.length === 0
+          ? ` There are no ${kind}s${t.clusterScope ? '' : ` in "${input.namespace}"`}.`
+          : ` Existing ${kind}s${t.clusterScope ? '' : ` in "${input.namespace}"`}: ${existing.join(', ')}.`;
     problems.push(
       new ArgoEntraError(
         'ERR_ARGO_TEMPLATE_NOT_FOUND',
         `${kind} "${t.name}" does not exist${t.clusterScope ? '' : ` in namespace "${input.namespace}"`}.`,
         {
-          hint: `Check the name and cluster-scope (currently ${String(t.clusterScope)}); list them with kubectl get ${t.clusterScope ? 'clusterworkflowtemplates' : `workflowtemplates -n ${input.namespace}`}.`,
+          hint: `Check the name "${t.name}" and cluster-scope (currently ${String(t.clusterScope)}); list them with kubectl get ${t.clusterScope ? 'clusterworkflowtemplates' : `workflowtemplates -n ${input.namespace}`}.${known}`,
           details: { kind, name: t.name },
         },
       ),
     );
+  }
+}
+
+/** Names of the templates there are, when the identity may list them (a hint, never a requirement). */
+async function listTemplateNames(client: KubeClient, path: string): Promise<string[] | undefined> {
+  try {
+    const res = await client.request<{ items?: Array<{ metadata?: { name?: string } }> }>({
+      method: 'GET',
+      path,
+      accept: [403, 404],
+    });
+    if (res.status !== 200) return undefined;
+    return (res.body.items ?? [])
+      .map((i) => i.metadata?.name ?? '')
+      .filter((n) => n !== '')
+      .slice(0, 20);
+  } catch {
+    return undefined;
   }
 }
 
@@ -254,7 +279,7 @@ export async function runPreflight(
             'ERR_LEAST_PRIVILEGE',
             `"${user?.username ?? 'this identity'}" has more access than argo-entra needs: ${summary}.`,
             {
-              hint: 'Bind the identity only to the least-privilege Role (argo-entra rbac prints it) and remove broader bindings (kubectl get rolebindings,clusterrolebindings -A -o wide | grep <username or group>), or set least-privilege: warn.',
+              hint: leastPrivilegeHint(user, input),
               details: { findings: findings.map((f) => f.kind).join(','), user: user?.username ?? '' },
             },
           ),
@@ -267,6 +292,20 @@ export async function runPreflight(
     }
   }
   return { user, checks, missing: denied.map((d) => d.check), overPrivilege: findings, problems, warnings, notes };
+}
+
+function leastPrivilegeHint(user: UserInfo | undefined, input: PreflightInput): string {
+  const username = user?.username !== undefined && user.username !== '' ? user.username : '<username>';
+  const names = [username, ...(user?.groups ?? []).filter((g) => !g.startsWith('system:'))];
+  const rbac = leastPrivilegeRbac({
+    principal: { kind: 'user', name: username },
+    namespace: input.namespace,
+    checks: input.checks,
+  });
+  return (
+    `Remove the broader bindings of "${username}" (find them with: kubectl get rolebindings,clusterrolebindings -A -o wide | grep -E '${names.join('|')}') ` +
+    `and bind it only to this least-privilege Role (or set least-privilege: warn):\n${rbac.yaml}`
+  );
 }
 
 /** Throws the first problem (the one to fix first); returns when the run may go on. */

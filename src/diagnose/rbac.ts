@@ -24,7 +24,7 @@ export interface AccessCheck {
 /** The settings `requiredAccess` reads; a full `Settings` fits. */
 export interface AccessSettings {
   readonly cluster: Pick<ClusterSettings, 'namespace'>;
-  readonly workflow: Pick<WorkflowSettings, 'source' | 'wait'>;
+  readonly workflow: Pick<WorkflowSettings, 'source' | 'wait'> & Partial<Pick<WorkflowSettings, 'onTimeout' | 'onCancel'>>;
 }
 
 export interface AccessOptions {
@@ -76,7 +76,12 @@ export function requiredAccess(
   const namespace = settings.cluster.namespace;
   const wf = (verb: string): AccessCheck => ({ verb, group: ARGO_GROUP, resource: 'workflows', namespace });
   const verbs = [...WORKFLOW_VERBS[operation]];
-  if (settings.workflow.wait && operation !== 'kubeconfig') verbs.push(...WATCH_VERBS);
+  if (settings.workflow.wait && operation !== 'kubeconfig') {
+    verbs.push(...WATCH_VERBS);
+    // on-timeout / on-cancel stop or terminate the workflow with a merge patch (both default to stop).
+    const { onTimeout = 'stop', onCancel = 'stop' } = settings.workflow;
+    if (onTimeout !== 'leave' || onCancel !== 'leave') verbs.push('patch');
+  }
   const checks: AccessCheck[] = verbs.map(wf);
   if (operation === 'submit') checks.push(...templateCheck(settings.workflow.source, namespace));
   if (operation === 'retry') checks.push({ verb: 'delete', group: '', resource: 'pods', namespace });

@@ -165,6 +165,9 @@ export function createEntraTokenProvider(
     assertion = undefined;
     const startedAt = clock.now();
     const options = signal === undefined ? {} : { abortSignal: signal };
+    // Mint the CI token while @azure/identity loads (~100 ms on a cold start): MSAL asks for it next anyway, and
+    // gets this same promise. A failure surfaces when MSAL awaits it; the catch only keeps it from being unhandled.
+    getAssertion().catch(() => undefined);
     let result;
     try {
       result = await (await credentialFor()).getToken(identity.scope, options);

@@ -81,8 +81,9 @@ export class AzureDevOpsReporter implements Reporter {
   }
 
   debug(message: string): void {
-    // One prefix per line: a continuation line without it would show up even when system.debug is off.
-    for (const part of this.safe(message).split(/\r?\n/)) this.line(`##[debug]${part}`);
+    // task.debug, unlike the ##[debug] formatting prefix, is shown only when system.debug is on. One command per
+    // line: a continuation line without it would show up regardless.
+    for (const part of this.safe(message).split(/\r?\n/)) this.line(`##vso[task.debug]${escapeAdoData(part)}`);
   }
 
   async group<T>(title: string, body: () => Promise<T>): Promise<T> {

@@ -1,25 +1,28 @@
-import * as actionsCore from '@actions/core';
 import type { ArgoEntraError } from '../errors.js';
+import { type AnnotationProperties, WorkflowCommands } from './github-commands.js';
 import { formatError } from './format-error.js';
 import { SecretMasker } from './redact.js';
 import type { Reporter } from './reporter.js';
 
-/** The part of `@actions/core` this reporter uses; tests pass the real module (or a recorder) explicitly. */
+/**
+ * The workflow-command surface this reporter uses: our WorkflowCommands by default; tests may pass `@actions/core`
+ * itself (its functions have these shapes) to show both write the same protocol.
+ */
 export interface CoreApi {
   setSecret(secret: string): void;
   info(message: string): void;
-  warning(message: string, properties?: actionsCore.AnnotationProperties): void;
-  error(message: string, properties?: actionsCore.AnnotationProperties): void;
+  warning(message: string, properties?: AnnotationProperties): void;
+  error(message: string, properties?: AnnotationProperties): void;
   debug(message: string): void;
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   setOutput(name: string, value: string): void;
   exportVariable(name: string, value: string): void;
   saveState(name: string, value: string): void;
-  readonly summary: { addRaw(text: string, addEOL?: boolean): { write(): Promise<unknown> } };
+  appendSummary(markdown: string): void | Promise<void>;
 }
 
 /**
- * GitHub Actions: workflow commands through `@actions/core`. The runner masks `::add-mask::` values in its logs;
+ * GitHub Actions: workflow commands (see github-commands.ts). The runner masks `::add-mask::` values in its logs;
  * we also mask log text ourselves so an `act` run or a log line printed before the runner processes the mask
  * command cannot leak. Outputs, env and state go to files (GITHUB_OUTPUT...) as data and are not masked: the
  * runner refuses to hand masked outputs to other jobs, and a masked value would be corrupt data.
@@ -27,7 +30,7 @@ export interface CoreApi {
 export class GitHubReporter implements Reporter {
   private readonly masker = new SecretMasker();
 
-  constructor(private readonly core: CoreApi = actionsCore) {}
+  constructor(private readonly core: CoreApi = new WorkflowCommands()) {}
 
   secret(value: string): void {
     if (value.trim().length === 0) return;
@@ -70,7 +73,7 @@ export class GitHubReporter implements Reporter {
 
   async summary(markdown: string): Promise<void> {
     try {
-      await this.core.summary.addRaw(this.masker.mask(markdown), true).write();
+      await this.core.appendSummary(this.masker.mask(markdown));
     } catch (error) {
       // No GITHUB_STEP_SUMMARY (older runners, some act setups): a missing summary must not fail the run.
       this.core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);

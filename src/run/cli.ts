@@ -8,7 +8,7 @@ import { rawFromCli, type Env } from '../settings/raw.js';
 import { OPERATIONS, type Operation } from '../settings/types.js';
 import { realSleep, systemClock } from '../util/time.js';
 import { runMain } from './main.js';
-import { processIo, runToExit } from './process.js';
+import { cancelSignal, exitCancelled, processIo, runToExit } from './process.js';
 
 export const COMMANDS: Readonly<Record<string, string>> = {
   submit: 'Submit a workflow (--workflow FILE, or --from workflowtemplate/NAME) and wait for it',
@@ -73,7 +73,7 @@ export async function runCli(argv: readonly string[], env: Env, credentialScript
         reporter,
         clock: systemClock,
         sleep: realSleep,
-        cancel: (await import('./process.js')).cancelSignal(),
+        cancel: cancelSignal({ onGraceExpired: () => exitCancelled(reporter) }),
         credentialPlugin: { command: process.execPath, script: credentialScript },
         keepCredentials: settings.operation === 'kubeconfig' && !doctor,
       });

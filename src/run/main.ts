@@ -1,10 +1,10 @@
-import { ArgoEntraError } from '../errors.js';
 import { makePrivateDir, removeKubeconfigDir } from '../cluster/kubeconfig.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Settings } from '../settings/types.js';
 import type { Clock, Sleep } from '../util/time.js';
 import { runOperation, type OperationResult } from './operate.js';
 import { prepareAccess, type PreparedAccess } from './access.js';
+import { runDoctor } from './doctor.js';
 import { publishResult } from './publish.js';
 import { STATE } from './state.js';
 
@@ -39,11 +39,9 @@ export async function runMain(settings: Settings, deps: MainDeps): Promise<numbe
   reporter.saveState(STATE.dir, dir);
   let access: PreparedAccess | undefined;
   try {
+    // diagnose-only (action) and `doctor` (CLI): every check, one report line each, nothing submitted (doctor.ts).
+    if (settings.report.diagnoseOnly) return await runDoctor(settings, deps);
     access = await prepareAccess(settings, deps, dir);
-    if (settings.report.diagnoseOnly) {
-      reporter.info('diagnose-only: every check passed; nothing was submitted.');
-      return 0;
-    }
     if (settings.operation === 'kubeconfig') return 0;
     const result: OperationResult = await runOperation(settings, access, deps);
     return await publishResult(settings, access, result, deps);
@@ -51,8 +49,4 @@ export async function runMain(settings: Settings, deps: MainDeps): Promise<numbe
     access?.client.close();
     if (!deps.keepCredentials) await removeKubeconfigDir(dir);
   }
-}
-
-export function cancelledError(): ArgoEntraError {
-  return new ArgoEntraError('ERR_CANCELLED', 'The job was cancelled.', { hint: 'on-cancel was applied to the workflow this job created.' });
 }

@@ -10,6 +10,7 @@ import { formatWaitEvent } from '../report/wait-events.js';
 import type { Settings, ShutdownPolicy } from '../settings/types.js';
 import type { PreparedAccess } from './access.js';
 import type { MainDeps } from './main.js';
+import { publishTimedOut } from './publish.js';
 import { STATE, type CancelTarget } from './state.js';
 
 export interface OperationResult {
@@ -19,13 +20,6 @@ export interface OperationResult {
   readonly action: 'created' | 'attached' | 'dry-run' | 'wait' | WorkflowOperation;
   /** true when the wait ran to a terminal phase */
   readonly waited: boolean;
-}
-
-/** Operations whose end is judged by the workflow's phase; stop/terminate/suspend succeed when applied. */
-const PHASE_DECIDES: ReadonlySet<OperationResult['action']> = new Set(['created', 'attached', 'wait', 'resume', 'retry', 'resubmit']);
-
-export function phaseDecidesExit(action: OperationResult['action']): boolean {
-  return PHASE_DECIDES.has(action);
 }
 
 /** Submit, or act on an existing workflow; then wait if asked, applying on-timeout / on-cancel. */
@@ -78,6 +72,7 @@ export async function runOperation(settings: Settings, access: PreparedAccess, d
 
   const name = workflow.metadata.name ?? '';
   reporter.setOutput('workflow-name', name);
+  if (workflow.metadata.uid) reporter.setOutput('workflow-uid', workflow.metadata.uid);
   reporter.setOutput('namespace', namespace);
   if (ours && settings.workflow.onCancel !== 'leave') saveCancelTarget(settings, access, name, settings.workflow.onCancel, deps);
 
@@ -130,28 +125,34 @@ async function waitWithPolicies(settings: Settings, access: PreparedAccess, name
     );
   } catch (error) {
     if (!isArgoEntraError(error)) throw error;
+    // The step ends without publishResult: still tell later steps (if: failure()) the last phase the wait saw.
+    const lastPhase = error.details['phase'];
+    if ((error.code === 'ERR_ARGO_TIMEOUT' || error.code === 'ERR_CANCELLED') && lastPhase) reporter.setOutput('phase', lastPhase);
     if (error.code === 'ERR_ARGO_TIMEOUT') {
       await applyPolicy(access, namespace, name, settings.workflow.onTimeout, 'on-timeout', deps);
+      await publishTimedOut(settings, access, name, error, deps);
       throw error;
     }
     if (error.code === 'ERR_CANCELLED' && ours) {
-      await applyPolicy(access, namespace, name, settings.workflow.onCancel, 'on-cancel', deps);
-      reporter.saveState(STATE.done, 'true');
+      // Only when it took effect: otherwise the post step (cancel target + cached token) gets a second try.
+      if (await applyPolicy(access, namespace, name, settings.workflow.onCancel, 'on-cancel', deps)) reporter.saveState(STATE.done, 'true');
     }
     throw error;
   }
 }
 
 /** Runs after the job's own signal has fired, so it gets a short budget of its own (the runner kills ~10 s after SIGINT). */
-async function applyPolicy(access: PreparedAccess, namespace: string, name: string, policy: ShutdownPolicy, input: string, deps: MainDeps): Promise<void> {
+async function applyPolicy(access: PreparedAccess, namespace: string, name: string, policy: ShutdownPolicy, input: string, deps: MainDeps): Promise<boolean> {
   if (policy === 'leave') {
     deps.reporter.info(`${input}: leave: workflow ${namespace}/${name} keeps running.`);
-    return;
+    return true;
   }
   try {
     await applyShutdown(access.client, namespace, name, policy, { signal: AbortSignal.timeout(5_000), clock: deps.clock, sleep: deps.sleep });
     deps.reporter.warning(`${input}: ${policy} applied to workflow ${namespace}/${name}.`);
+    return true;
   } catch (error) {
     deps.reporter.warning(`${input}: could not ${policy} workflow ${namespace}/${name}: ${(error as Error).message}`);
+    return false;
   }
 }

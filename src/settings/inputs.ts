@@ -49,7 +49,8 @@ export const INPUTS: readonly InputDefinition[] = [
   { name: 'workflow-name', description: 'The existing workflow that wait, stop, terminate, suspend, resume, retry and resubmit act on.' },
   { name: 'wait', description: 'Wait for the workflow to finish and report its phase.', default: 'true' },
   { name: 'timeout', description: 'Longest wait, e.g. 90s, 30m, 1h30m (0 = no limit). On expiry exit code 5 and on-timeout applies.', default: '0' },
-  { name: 'on-timeout', description: 'What to do with the workflow when the wait times out: stop, terminate or leave.', default: 'stop' },
+  // No action.yml default: the runner would always pass it, and the default depends on the operation.
+  { name: 'on-timeout', description: 'What to do with the workflow when the wait times out: stop, terminate or leave. Default: stop, except leave for operation wait (a workflow this job did not start).' },
   { name: 'on-cancel', description: 'What to do with the workflow this job created when the job is cancelled: stop, terminate or leave.', default: 'stop' },
   { name: 'dry-run', description: 'none, client (build and validate locally) or server (API server dry run, nothing stored).', default: 'none' },
   { name: 'argo-ui-url', description: 'Base URL of the Argo UI, for links in outputs and the job summary.' },

@@ -188,7 +188,7 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
       workflowName: workflowName === undefined ? undefined : dnsSubdomain('workflow-name', workflowName),
       wait: bool('wait', withDefault('wait')),
       timeoutMs: durationMs('timeout', withDefault('timeout')),
-      onTimeout: oneOf('on-timeout', withDefault('on-timeout'), ['stop', 'terminate', 'leave'] as const),
+      onTimeout: oneOf('on-timeout', one('on-timeout') ?? (operation === 'wait' ? 'leave' : 'stop'), ['stop', 'terminate', 'leave'] as const),
       onCancel: oneOf('on-cancel', withDefault('on-cancel'), ['stop', 'terminate', 'leave'] as const),
       dryRun: oneOf('dry-run', withDefault('dry-run'), ['none', 'client', 'server'] as const),
       argoUiUrl: argoUiUrl === undefined ? undefined : httpsOrHttpUrl('argo-ui-url', argoUiUrl),

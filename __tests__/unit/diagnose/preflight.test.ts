@@ -168,7 +168,7 @@ describe('runPreflight', () => {
     expect(err?.code).toBe('ERR_KUBE_FORBIDDEN');
     expect(err?.message).toContain('create workflows.argoproj.io in namespace "ns"');
     expect(err?.message).toContain('watch workflows.argoproj.io');
-    expect(err?.details['verbs']).toBe('create,list,watch');
+    expect(err?.details['verbs']).toBe('create,list,watch,patch');
     const docs = parseAllDocuments(err?.details['rbacYaml'] ?? '').map(
       (d) => d.toJS() as { kind: string; subjects?: Array<{ name: string }> },
     );

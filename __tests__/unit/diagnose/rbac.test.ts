@@ -3,6 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Operation, WorkflowSource } from '../../../src/settings/types.js';
 import {
   type AccessCheck,
+  type AccessSettings,
   describeCheck,
   leastPrivilegeRbac,
   rbacName,
@@ -40,6 +41,7 @@ describe('requiredAccess', () => {
         `get ${A}/workflows`,
         `list ${A}/workflows`,
         `watch ${A}/workflows`,
+        `patch ${A}/workflows`,
         `get ${A}/workflowtemplates:build`,
       ],
     ],
@@ -56,7 +58,14 @@ describe('requiredAccess', () => {
         `get ${A}/clusterworkflowtemplates:shared (cluster)`,
       ],
     ],
-    ['wait', 'wait', settings(true), false, [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`]],
+    ['wait', 'wait', settings(true), false, [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, `patch ${A}/workflows`]],
+    [
+      'wait, on-timeout and on-cancel leave: no patch',
+      'wait',
+      { ...settings(true), workflow: { ...settings(true).workflow, onTimeout: 'leave' as const, onCancel: 'leave' as const } } as AccessSettings,
+      false,
+      [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`],
+    ],
     ['stop', 'stop', settings(false), false, [`get ${A}/workflows`, `patch ${A}/workflows`]],
     [
       'terminate + wait',
@@ -80,7 +89,7 @@ describe('requiredAccess', () => {
       'wait',
       settings(true),
       true,
-      [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, 'get core/pods', 'get core/pods/log'],
+      [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, `patch ${A}/workflows`, 'get core/pods', 'get core/pods/log'],
     ],
     ['kubeconfig', 'kubeconfig', settings(true), true, []],
   ])('%s', (_n, op, s, logs, expected) => {
@@ -133,7 +142,7 @@ describe('leastPrivilegeRbac', () => {
     expect(role?.metadata).toMatchObject({ name: `argo-entra-${oid}`, namespace: 'ns' });
     expect(role?.rules).toEqual([
       { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get'] },
-      { apiGroups: [A], resources: ['workflows'], verbs: ['get', 'list', 'watch', 'create'] },
+      { apiGroups: [A], resources: ['workflows'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
       { apiGroups: [A], resources: ['workflowtemplates'], verbs: ['get'], resourceNames: ['build'] },
     ]);
     expect(binding?.roleRef).toEqual({

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import * as core from '@actions/core';
+import { WorkflowCommands } from '../../../src/report/github-commands.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,7 +152,7 @@ describe('AzureDevOpsReporter', () => {
     expect(lines).toContain('info ***');
     expect(lines).toContain('##vso[task.logissue type=warning]warn ***');
     expect(lines).toContain('##vso[task.logissue type=error]err ***');
-    expect(lines).toContain('##[debug]debug ***');
+    expect(lines).toContain('##vso[task.debug]debug ***');
     expect(lines).toContain('##[group]group ***');
     expect(lines).toContain('##[endgroup]');
     expect(lines).toContain('##vso[task.setvariable variable=workflow-name;isOutput=true]wf-1');
@@ -174,6 +175,17 @@ describe('AzureDevOpsReporter', () => {
     expect(out.join('')).toMatch(/^##vso\[task.logissue type=warning\]Could not write the run summary/);
   });
 });
+
+/** @actions/core with the one method it lacks, so the reporter can run over the toolkit itself. */
+const realCore = {
+  ...core,
+  appendSummary: async (markdown: string): Promise<void> => {
+    // The toolkit's summary singleton caches the first GITHUB_STEP_SUMMARY path it saw and keeps unwritten text
+    // after a failed write; each test has its own file.
+    (core.summary as unknown as { _filePath: string | undefined })._filePath = undefined;
+    await core.summary.emptyBuffer().addRaw(markdown, true).write();
+  },
+};
 
 describe('GitHubReporter over the real @actions/core', () => {
   let dir: string;
@@ -199,7 +211,7 @@ describe('GitHubReporter over the real @actions/core', () => {
   });
 
   it('emits workflow commands and files, masks, titles the error annotation with the code', async () => {
-    await exercise(new GitHubReporter(core));
+    await exercise(new GitHubReporter(realCore));
     const log = written.join('');
     expect(log).toContain(`::add-mask::${TOKEN}`);
     expect(log.split(TOKEN)).toHaveLength(2); // only in add-mask
@@ -219,7 +231,62 @@ describe('GitHubReporter over the real @actions/core', () => {
 
   it('a missing GITHUB_STEP_SUMMARY is a warning, not a failure', async () => {
     delete process.env['GITHUB_STEP_SUMMARY'];
-    await new GitHubReporter(core).summary('x');
+    await new GitHubReporter(realCore).summary('x');
     expect(written.join('')).toContain('::warning::Could not write the job summary');
+  });
+});
+
+describe('WorkflowCommands writes exactly what @actions/core writes', () => {
+  const FILES = ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'] as const;
+  const saved = { ...process.env };
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.env = { ...saved };
+  });
+
+  /** Runs the same reporter calls over one command writer; returns stdout and the four files, delimiters normalised. */
+  async function capture(make: () => ConstructorParameters<typeof GitHubReporter>[0]): Promise<Record<string, string>> {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-eq-'));
+    for (const f of FILES) {
+      writeFileSync(join(dir, f), '');
+      process.env[f] = join(dir, f);
+    }
+    const out: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      out.push(String(chunk));
+      return true;
+    });
+    await exercise(new GitHubReporter(make()));
+    jest.restoreAllMocks();
+    const normalise = (text: string): string => text.replace(/ghadelimiter_[0-9a-f-]+/g, 'DELIM');
+    const result: Record<string, string> = { stdout: normalise(out.join('')) };
+    for (const f of FILES) result[f] = normalise(readFileSync(join(dir, f), 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    return result;
+  }
+
+  it('same stdout commands and the same file commands, byte for byte', async () => {
+    const ours = await capture(() => new WorkflowCommands({ write: (t) => process.stdout.write(t), env: process.env }));
+    const toolkit = await capture(() => realCore);
+    expect(ours).toEqual(toolkit);
+    expect(ours['stdout']).toContain('::add-mask::');
+    expect(ours['GITHUB_OUTPUT']).toContain('workflow-name<<DELIM\nwf-1\nDELIM\n');
+  });
+
+  it.each([
+    ['percent, CR, LF in data', 'a%b\r\nc'],
+    ['colon and comma in an annotation title', 'x:y,z'],
+  ])('escaping: %s', async (_name, text) => {
+    const lines = (make: () => { error(m: string, p?: { title?: string }): void }): string => {
+      const out: string[] = [];
+      jest.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+        out.push(String(chunk));
+        return true;
+      });
+      make().error(text, { title: text });
+      jest.restoreAllMocks();
+      return out.join('');
+    };
+    expect(lines(() => new WorkflowCommands({ write: (t) => process.stdout.write(t), env: process.env }))).toBe(lines(() => core));
   });
 });

@@ -76,6 +76,12 @@ describe('parseSettings (action inputs)', () => {
     expect(y.workflow.parameters).toEqual([['message', 'hello'], ['count', '3']]);
   });
 
+  test('on-timeout defaults to stop, but leaves a workflow this job only waits on', () => {
+    expect(parseAction({}).workflow.onTimeout).toBe('stop');
+    expect(parseAction({ operation: 'wait', 'workflow-template': undefined, 'workflow-name': 'wf-1' }).workflow.onTimeout).toBe('leave');
+    expect(parseAction({ operation: 'wait', 'workflow-template': undefined, 'workflow-name': 'wf-1', 'on-timeout': 'terminate' }).workflow.onTimeout).toBe('terminate');
+  });
+
   test('timeouts', () => {
     expect(parseAction({ timeout: '90s' }).workflow.timeoutMs).toBe(90_000);
     expect(parseAction({ timeout: '1h30m' }).workflow.timeoutMs).toBe(5_400_000);

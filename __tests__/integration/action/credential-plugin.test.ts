@@ -167,6 +167,8 @@ describe('short Entra token lifetimes (6 s): refresh margin min(5 min, lifetime/
   it('keeps producing valid tokens across several lifetimes, each different once refreshed, cache reused in between', async () => {
     const seen: Array<{ token: string; at: number; expirationMs: number }> = [];
     const entraBefore = world.entra.tokenRequests.length;
+    // main's own token: the plugin's first call reuses it (main records obtainedOnMs, so the margin scales).
+    const issuedByMain = new Set(world.entra.issued);
     const until = Date.now() + 3.2 * LIFETIME_S * 1000;
     while (Date.now() < until) {
       const run = await plugin(job);
@@ -182,7 +184,8 @@ describe('short Entra token lifetimes (6 s): refresh margin min(5 min, lifetime/
     const distinct = [...new Set(seen.map((s) => s.token))];
     // ~19 s of 6 s tokens refreshed every ~3 s: at least 4 different tokens, each fetched once.
     expect(distinct.length).toBeGreaterThanOrEqual(4);
-    expect(world.entra.tokenRequests.length - entraBefore).toBe(distinct.length);
+    const refreshed = distinct.filter((t) => !issuedByMain.has(t));
+    expect(world.entra.tokenRequests.length - entraBefore).toBe(refreshed.length);
     // the cache served the calls in between
     expect(seen.length).toBeGreaterThan(distinct.length);
     // a token is never handed out again once replaced

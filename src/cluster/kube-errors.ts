@@ -5,6 +5,7 @@
  * Nothing here ever copies a request/response header or a non-Status body into an error: a proxy's HTML error page
  * or an echoed header could carry a token.
  */
+import { parseForbiddenMessage } from './forbidden.js';
 import { ArgoEntraError } from '../errors.js';
 import type { KubeStatus } from './types.js';
 
@@ -141,35 +142,19 @@ export interface ForbiddenFacts {
   readonly azureRbac?: boolean;
 }
 
-// The RBAC authorizer's wording (k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go forbiddenMessage).
-const FORBIDDEN_RESOURCE =
-  /User "((?:[^"\\]|\\.)*)" cannot ([a-z]+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)"| at the cluster scope)?/;
-const FORBIDDEN_PATH = /User "((?:[^"\\]|\\.)*)" cannot ([a-z]+) path "([^"]+)"/;
-
-export function parseForbiddenMessage(message: string): ForbiddenFacts {
-  const azureRbac = /does not have access to the resource in Azure/i.test(message);
-  const facts: { -readonly [K in keyof ForbiddenFacts]: ForbiddenFacts[K] } = {};
-  const resource = FORBIDDEN_RESOURCE.exec(message);
-  if (resource) {
-    facts.user = unescape(resource[1] ?? '');
-    if (resource[2] !== undefined) facts.verb = resource[2];
-    if (resource[3] !== undefined) facts.resource = resource[3];
-    facts.group = resource[4] ?? '';
-    if (resource[5] !== undefined) facts.namespace = resource[5];
-  } else {
-    const path = FORBIDDEN_PATH.exec(message);
-    if (path) {
-      facts.user = unescape(path[1] ?? '');
-      if (path[2] !== undefined) facts.verb = path[2];
-      if (path[3] !== undefined) facts.path = path[3];
-    }
+/** The 403 facts as error details: only what the message states (resource keeps its subresource, as RBAC names it). */
+export function parseForbiddenFacts(message: string): ForbiddenFacts {
+  const info = parseForbiddenMessage(message);
+  if (info === undefined) return {};
+  const facts: { -readonly [K in keyof ForbiddenFacts]: ForbiddenFacts[K] } = { user: info.user, verb: info.verb, group: info.group };
+  if (info.resource) facts.resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+  if (info.namespace !== undefined) facts.namespace = info.namespace;
+  if (info.path !== undefined) {
+    facts.path = info.path;
+    delete facts.group;
   }
-  if (azureRbac) facts.azureRbac = true;
+  if (info.azureRbac) facts.azureRbac = true;
   return facts;
-}
-
-function unescape(quoted: string): string {
-  return quoted.replace(/\\(.)/g, '$1');
 }
 
 export interface HttpFailure {
@@ -209,7 +194,7 @@ export function mapHttpError(failure: HttpFailure, server: string): ArgoEntraErr
     );
   }
   if (failure.status === 403) {
-    const facts = parseForbiddenMessage(message);
+    const facts = parseForbiddenFacts(message);
     const details = { ...base };
     for (const [key, value] of Object.entries(facts)) {
       if (value !== undefined) details[key] = String(value);

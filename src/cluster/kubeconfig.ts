@@ -7,12 +7,12 @@
  * plugin reads them from the step that runs kubectl. A kubeconfig that leaks therefore holds no way to mint tokens,
  * and in `token` mode only one short-lived Entra access token.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { ArgoEntraError } from '../errors.js';
 import type { ClusterSettings } from '../settings/types.js';
+import { writePrivateFileAtomic } from '../util/atomic-write.js';
 
 export type KubeconfigUser =
   | {
@@ -93,7 +93,7 @@ export async function writeKubeconfig(options: WriteKubeconfigOptions): Promise<
   const target = path.join(options.dir, KUBECONFIG_FILE);
   try {
     await ensurePrivateDir(options.dir);
-    await writeFileAtomic(target, text);
+    await writePrivateFileAtomic(target, text, { sync: true });
   } catch (error) {
     if (error instanceof ArgoEntraError) throw error;
     throw new ArgoEntraError(
@@ -147,24 +147,6 @@ async function ensurePrivateDir(dir: string): Promise<void> {
   const info = await stat(dir);
   // An existing directory others can read would expose the token cache: tighten it rather than trust it.
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
-}
-
-/** temp file 0600 in the same directory, fsync, rename: readers see the old file or the whole new one. */
-async function writeFileAtomic(target: string, text: string): Promise<void> {
-  const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 function errno(error: unknown): string {

@@ -24,7 +24,7 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
   {
     code: 'ERR_SETTINGS_MISSING',
     symptom: 'A required input is not set.',
-    cause: 'client-id, tenant-id, server/cluster or namespace (or the workflow for submit) was not given.',
+    cause: 'client-id, tenant-id, server or namespace (or the workflow for submit, the workflow-name for other operations) was not given.',
     fix: 'Set the named input (action `with:`), CLI flag, or ARGO_ENTRA_* variable.',
   },
   {
@@ -36,7 +36,7 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
   {
     code: 'ERR_SETTINGS_CONFLICT',
     symptom: 'Two inputs contradict each other.',
-    cause: 'E.g. both a manifest and a template, or server together with an AKS cluster id.',
+    cause: 'E.g. both a manifest and a template, both name and generate-name, or both CA inputs.',
     fix: 'Keep one of the two inputs the message names.',
   },
   {

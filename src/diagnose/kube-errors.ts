@@ -1,3 +1,4 @@
+import { parseForbiddenMessage } from '../cluster/forbidden.js';
 import type { KubeStatus } from '../cluster/types.js';
 import { ArgoEntraError } from '../errors.js';
 import { type AccessTokenClaims, audiences, isoSeconds } from './claims.js';
@@ -216,59 +217,7 @@ export function explainUnauthorized(input: {
 
 // ---------------------------------------------------------------------------------------------------------- 403
 
-export interface ForbiddenInfo {
-  readonly user: string;
-  readonly verb: string;
-  readonly group: string;
-  readonly resource: string;
-  readonly subresource: string | undefined;
-  readonly namespace: string | undefined;
-  readonly name: string | undefined;
-  /** AKS with Azure RBAC for Kubernetes authorization */
-  readonly azureRbac: boolean;
-  /** non-resource URL, e.g. /apis, instead of a resource */
-  readonly path: string | undefined;
-}
-
-const RESOURCE_DENIAL =
-  /User "([^"]*)" cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]*)"| at the cluster scope)?/;
-const PATH_DENIAL = /User "([^"]*)" cannot (\S+) path "([^"]+)"/;
-const NAMED_OBJECT = /^(\S+) "([^"]+)" is forbidden:/;
-const AZURE_RBAC = /does not have access to the resource in Azure/i;
-
-export function parseForbiddenMessage(message: string): ForbiddenInfo | undefined {
-  const azureRbac = AZURE_RBAC.test(message);
-  const m = RESOURCE_DENIAL.exec(message);
-  if (m !== null) {
-    const [resource = '', subresource] = (m[3] ?? '').split('/', 2);
-    return {
-      user: m[1] ?? '',
-      verb: m[2] ?? '',
-      resource,
-      subresource,
-      group: m[4] ?? '',
-      namespace: m[5],
-      name: NAMED_OBJECT.exec(message)?.[2],
-      azureRbac,
-      path: undefined,
-    };
-  }
-  const p = PATH_DENIAL.exec(message);
-  if (p !== null) {
-    return {
-      user: p[1] ?? '',
-      verb: p[2] ?? '',
-      resource: '',
-      subresource: undefined,
-      group: '',
-      namespace: undefined,
-      name: undefined,
-      azureRbac,
-      path: p[3],
-    };
-  }
-  return undefined;
-}
+export { parseForbiddenMessage, type ForbiddenInfo } from '../cluster/forbidden.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

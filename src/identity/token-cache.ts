@@ -7,7 +7,8 @@
  * (e.g. `xargs -P`) make one Entra exchange, not one each; a lock older than 30 s is a crashed holder's and is broken.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { writePrivateFileAtomic } from '../util/atomic-write.js';
 import type { AccessToken } from './types.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../util/time.js';
 
@@ -72,19 +73,7 @@ export async function writeTokenCache(
   entry: AccessToken & { readonly obtainedOnMs?: number | undefined },
 ): Promise<void> {
   const text = JSON.stringify({ token: entry.token, expiresOnMs: entry.expiresOnMs, obtainedOnMs: entry.obtainedOnMs });
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(text, 'utf8');
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writePrivateFileAtomic(path, text);
 }
 
 export interface CacheOptions {

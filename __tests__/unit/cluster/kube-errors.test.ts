@@ -3,7 +3,7 @@ import {
   isTransientKubeError,
   mapHttpError,
   mapNetworkError,
-  parseForbiddenMessage,
+  parseForbiddenFacts,
   type FailurePhase,
 } from '../../../src/cluster/kube-errors.js';
 
@@ -209,13 +209,13 @@ describe('isTransientKubeError', () => {
   });
 });
 
-describe('parseForbiddenMessage', () => {
+describe('parseForbiddenFacts', () => {
   it('unescapes quoted user names', () => {
     expect(
-      parseForbiddenMessage('User "a\\"b" cannot list resource "pods" in API group "" in the namespace "n"').user,
+      parseForbiddenFacts('User "a\\"b" cannot list resource "pods" in API group "" in the namespace "n"').user,
     ).toBe('a"b');
   });
   it('returns nothing for an unknown wording', () => {
-    expect(parseForbiddenMessage('nope')).toEqual({});
+    expect(parseForbiddenFacts('nope')).toEqual({});
   });
 });

@@ -48,6 +48,7 @@ describe('credential plugin cached path', () => {
       'src/identity/token-cache.ts',
       'src/run/credential.ts',
       'src/settings/credential.ts',
+      'src/util/atomic-write.ts',
       'src/util/time.ts',
     ]);
   });

@@ -19,7 +19,11 @@ export default {
     {
       ...shared,
       displayName: 'cluster',
-      testMatch: ['<rootDir>/__tests__/cluster/**/*.test.ts', '<rootDir>/__tests__/harness/cluster/**/*.test.ts', '<rootDir>/__tests__/act/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/__tests__/cluster/**/*.test.ts',
+        '<rootDir>/__tests__/harness/cluster/**/*.test.ts',
+        '<rootDir>/__tests__/act/**/*.test.ts',
+      ],
     },
   ],
 };

@@ -12,9 +12,25 @@ for (const entry of entries) {
   const out = join('dist', entry);
   const staging = join('dist', `.${entry}-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
-  execFileSync(process.execPath, [ncc, 'build', `src/entry/${entry}.ts`, '-o', staging, '--license', 'licenses.txt', '--minify', '--target', 'es2023', '--quiet'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      ncc,
+      'build',
+      `src/entry/${entry}.ts`,
+      '-o',
+      staging,
+      '--license',
+      'licenses.txt',
+      '--minify',
+      '--target',
+      'es2023',
+      '--quiet',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
   const index = join(staging, 'index.js');
   if (entry === 'cli') {
     // npx and the package's `bin` run this file directly.

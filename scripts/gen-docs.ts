@@ -17,7 +17,10 @@ const action = {
   author: 'argo-entra',
   branding: { icon: 'git-merge', color: 'blue' },
   inputs: Object.fromEntries(
-    INPUTS.map((i) => [i.name, { description: i.description, required: false, ...(i.default !== undefined ? { default: i.default } : {}) }]),
+    INPUTS.map((i) => [
+      i.name,
+      { description: i.description, required: false, ...(i.default !== undefined ? { default: i.default } : {}) },
+    ]),
   ),
   outputs: Object.fromEntries(OUTPUTS.map((o) => [o.name, { description: o.description }])),
   runs: { using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' },
@@ -39,7 +42,11 @@ const inputsTable = [
       `| \`${i.name}\` / \`--${i.name}\`${i.short ? ` \`-${i.short}\`` : ''} | ${i.default !== undefined ? `\`${i.default}\`` : ''} | ${envNames(i.name, i.env)} | ${cell(i.description)} |`,
   ),
 ].join('\n');
-const outputsTable = ['| output | description |', '|---|---|', ...OUTPUTS.map((o) => `| \`${o.name}\` | ${cell(o.description)} |`)].join('\n');
+const outputsTable = [
+  '| output | description |',
+  '|---|---|',
+  ...OUTPUTS.map((o) => `| \`${o.name}\` | ${cell(o.description)} |`),
+].join('\n');
 
 const EXIT_MEANING: Readonly<Record<number, string>> = {
   0: 'the workflow succeeded, or the operation was done',
@@ -58,14 +65,22 @@ const exitTable = [
   '|---|---|---|',
   ...[0, ...byExit.keys()]
     .sort((a, b) => a - b)
-    .map((exit) => `| ${exit} | ${EXIT_MEANING[exit] ?? ''} | ${(byExit.get(exit) ?? []).map((c) => `\`${c}\``).join(' ')} |`),
+    .map(
+      (exit) =>
+        `| ${exit} | ${EXIT_MEANING[exit] ?? ''} | ${(byExit.get(exit) ?? []).map((c) => `\`${c}\``).join(' ')} |`,
+    ),
 ].join('\n');
 
 const troubleshooting = renderTroubleshooting().trimEnd();
 
 const readmeUrl = new URL('README.md', root);
 let readme = readFileSync(readmeUrl, 'utf8');
-for (const [name, body] of Object.entries({ inputs: inputsTable, outputs: outputsTable, 'exit-codes': exitTable, troubleshooting })) {
+for (const [name, body] of Object.entries({
+  inputs: inputsTable,
+  outputs: outputsTable,
+  'exit-codes': exitTable,
+  troubleshooting,
+})) {
   const start = `<!-- generated:${name}:start -->`;
   const end = `<!-- generated:${name}:end -->`;
   const from = readme.indexOf(start);

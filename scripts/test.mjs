@@ -9,7 +9,13 @@ const dir = mkdtempSync(join(tmpdir(), 'argo-entra-jest-'));
 const resultFile = join(dir, 'result.json');
 const run = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${resultFile}`, ...process.argv.slice(2)],
+  [
+    '--experimental-vm-modules',
+    'node_modules/jest/bin/jest.js',
+    '--json',
+    `--outputFile=${resultFile}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit', env: process.env },
 );
 let summary = 'tests: 0 passed, 0 failed';

@@ -19,9 +19,7 @@ export interface StandInRequest {
 }
 
 export type StandInMode =
-  | 'unauthorized'
-  | 'hang'
-  | ((req: StandInRequest) => { status: number; json: unknown } | undefined);
+  'unauthorized' | 'hang' | ((req: StandInRequest) => { status: number; json: unknown } | undefined);
 
 export interface KubeStandIn {
   readonly url: string;
@@ -32,7 +30,15 @@ export interface KubeStandIn {
   stop(): Promise<void>;
 }
 
-const UNAUTHORIZED = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+const UNAUTHORIZED = {
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'Unauthorized',
+  reason: 'Unauthorized',
+  code: 401,
+};
 
 export async function startKubeStandIn(pki: TestPki, mode: StandInMode = 'unauthorized'): Promise<KubeStandIn> {
   const { certPem, keyPem } = pki.issueServerCert();
@@ -55,9 +61,15 @@ export async function startKubeStandIn(pki: TestPki, mode: StandInMode = 'unauth
         held.push(res);
         return;
       }
-      const reply = current === 'unauthorized' ? { status: 401, json: UNAUTHORIZED } : (current(record) ?? { status: 404, json: { kind: 'Status', code: 404, reason: 'NotFound' } });
+      const reply =
+        current === 'unauthorized'
+          ? { status: 401, json: UNAUTHORIZED }
+          : (current(record) ?? { status: 404, json: { kind: 'Status', code: 404, reason: 'NotFound' } });
       const body = JSON.stringify(reply.json);
-      res.writeHead(reply.status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.writeHead(reply.status, {
+        'Content-Type': 'application/json',
+        'Content-Length': String(Buffer.byteLength(body)),
+      });
       res.end(body);
     });
   });

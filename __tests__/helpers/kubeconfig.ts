@@ -20,7 +20,10 @@ export interface Kubeconfig {
   apiVersion: string;
   kind: string;
   'current-context': string;
-  clusters: Array<{ name: string; cluster: { server: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean } }>;
+  clusters: Array<{
+    name: string;
+    cluster: { server: string; 'certificate-authority-data'?: string; 'insecure-skip-tls-verify'?: boolean };
+  }>;
   contexts: Array<{ name: string; context: { cluster: string; user: string; namespace?: string } }>;
   users: Array<{ name: string; user: { exec?: ExecBlock; token?: string } }>;
 }
@@ -54,12 +57,20 @@ export interface PluginRun {
  * kubectl's side of the exec protocol. `env` is the environment of the step that runs kubectl (kubectl passes
  * its whole environment on; tests give only what they mean to).
  */
-export function runExecPlugin(exec: ExecBlock, env: Readonly<Record<string, string>>, timeoutMs = 60_000): Promise<PluginRun> {
+export function runExecPlugin(
+  exec: ExecBlock,
+  env: Readonly<Record<string, string>>,
+  timeoutMs = 60_000,
+): Promise<PluginRun> {
   const childEnv: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: process.env['HOME'] ?? '/tmp',
     ...env,
-    KUBERNETES_EXEC_INFO: JSON.stringify({ kind: 'ExecCredential', apiVersion: exec.apiVersion, spec: { interactive: false } }),
+    KUBERNETES_EXEC_INFO: JSON.stringify({
+      kind: 'ExecCredential',
+      apiVersion: exec.apiVersion,
+      spec: { interactive: false },
+    }),
   };
   for (const { name, value } of exec.env ?? []) childEnv[name] = value;
   const started = Date.now();

@@ -90,7 +90,9 @@ export interface BundleRun extends FileCommands {
   readonly stderr: string;
   readonly runnerTemp: string;
   /** the raw file-command files, for scans */
-  readonly files: Readonly<Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_PATH', string>>;
+  readonly files: Readonly<
+    Record<'GITHUB_OUTPUT' | 'GITHUB_ENV' | 'GITHUB_STATE' | 'GITHUB_STEP_SUMMARY' | 'GITHUB_PATH', string>
+  >;
   /** milliseconds from spawn to exit */
   readonly durationMs: number;
   /** when the signal plan fired (ms after spawn), if it did */
@@ -345,7 +347,10 @@ export function startBundle(entry: BundleEntry, options: RunBundleOptions = {}):
 }
 
 /** The post step of the same job: same RUNNER_TEMP and context, the main step's state as STATE_*. */
-export function runPostAfter(main: BundleRun, options: Omit<RunBundleOptions, 'state' | 'runnerTemp'> = {}): Promise<BundleRun> {
+export function runPostAfter(
+  main: BundleRun,
+  options: Omit<RunBundleOptions, 'state' | 'runnerTemp'> = {},
+): Promise<BundleRun> {
   return runBundle('post', { ...options, state: main.state, runnerTemp: main.runnerTemp });
 }
 
@@ -362,7 +367,12 @@ export function errorAnnotations(stdout: string): Array<{ properties: string; me
 }
 
 export function decodeCommand(value: string): string {
-  return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  return value
+    .replace(/%0D/g, '\r')
+    .replace(/%0A/g, '\n')
+    .replace(/%3A/g, ':')
+    .replace(/%2C/g, ',')
+    .replace(/%25/g, '%');
 }
 
 /** Lines that look like a JavaScript stack frame: a coded error must never print one. */

@@ -122,7 +122,8 @@ export function expectNoSecrets(
   secrets: readonly string[],
   extraFiles: readonly string[] = [],
 ): void {
-  if (secrets.length === 0) throw new Error('expectNoSecrets: no secrets to scan for (did the emulators mint anything?)');
+  if (secrets.length === 0)
+    throw new Error('expectNoSecrets: no secrets to scan for (did the emulators mint anything?)');
   const findings = scanForSecrets(runs, secrets, extraFiles);
   if (findings.length > 0) {
     throw new Error(

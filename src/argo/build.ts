@@ -29,26 +29,46 @@ export interface BuildOptions {
 export function buildWorkflow(settings: BuildSettings, namespace: string, options: BuildOptions = {}): Workflow {
   const source = settings.source;
   if (source === undefined) {
-    throw new ArgoEntraError('ERR_SETTINGS_MISSING', 'Nothing to submit: neither workflow nor workflow-template/cluster-workflow-template is set.', {
-      hint: 'Set workflow (a file path or inline YAML) or workflow-template: <name>.',
-    });
+    throw new ArgoEntraError(
+      'ERR_SETTINGS_MISSING',
+      'Nothing to submit: neither workflow nor workflow-template/cluster-workflow-template is set.',
+      {
+        hint: 'Set workflow (a file path or inline YAML) or workflow-template: <name>.',
+      },
+    );
   }
   if (settings.name !== undefined && settings.generateName !== undefined) {
-    throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Both name and generate-name are set.', { hint: 'Set one of them.' });
+    throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Both name and generate-name are set.', {
+      hint: 'Set one of them.',
+    });
   }
 
-  const wf = source.kind === 'manifest' ? parseWorkflowManifest(source.text, namespace, source.origin) : fromTemplate(source.name, source.clusterScope, namespace);
+  const wf =
+    source.kind === 'manifest'
+      ? parseWorkflowManifest(source.text, namespace, source.origin)
+      : fromTemplate(source.name, source.clusterScope, namespace);
 
-  if (source.kind === 'template' && settings.serviceAccount !== undefined && options.strictTemplateReferencing === true) {
-    throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', `service-account "${settings.serviceAccount}" cannot be set on a workflow that references template "${source.name}": the controller enforces templateReferencing Strict/Secure, which forbids spec.serviceAccountName.`, {
-      hint: 'Remove service-account; set serviceAccountName in the WorkflowTemplate instead.',
-    });
+  if (
+    source.kind === 'template' &&
+    settings.serviceAccount !== undefined &&
+    options.strictTemplateReferencing === true
+  ) {
+    throw new ArgoEntraError(
+      'ERR_SETTINGS_CONFLICT',
+      `service-account "${settings.serviceAccount}" cannot be set on a workflow that references template "${source.name}": the controller enforces templateReferencing Strict/Secure, which forbids spec.serviceAccountName.`,
+      {
+        hint: 'Remove service-account; set serviceAccountName in the WorkflowTemplate instead.',
+      },
+    );
   }
 
   if (settings.entrypoint !== undefined) wf.spec.entrypoint = settings.entrypoint;
   if (settings.serviceAccount !== undefined) wf.spec.serviceAccountName = settings.serviceAccount;
   if (settings.parameters.length > 0) {
-    wf.spec.arguments = { ...(wf.spec.arguments ?? {}), parameters: overrideParameters(wf.spec.arguments?.parameters ?? [], settings.parameters) };
+    wf.spec.arguments = {
+      ...(wf.spec.arguments ?? {}),
+      parameters: overrideParameters(wf.spec.arguments?.parameters ?? [], settings.parameters),
+    };
   }
 
   if (settings.name !== undefined) {
@@ -61,7 +81,11 @@ export function buildWorkflow(settings: BuildSettings, namespace: string, option
 
   // Later wins: manifest < inputs < stamp. The stamp wins so the audit trail cannot be shadowed by a label input.
   wf.metadata.labels = { ...(wf.metadata.labels ?? {}), ...settings.labels, ...(options.stamp?.labels ?? {}) };
-  wf.metadata.annotations = { ...(wf.metadata.annotations ?? {}), ...settings.annotations, ...(options.stamp?.annotations ?? {}) };
+  wf.metadata.annotations = {
+    ...(wf.metadata.annotations ?? {}),
+    ...settings.annotations,
+    ...(options.stamp?.annotations ?? {}),
+  };
 
   validateWorkflow(wf);
   return wf;
@@ -83,7 +107,10 @@ function fromTemplate(name: string, clusterScope: boolean, namespace: string): W
  * passed parameters first; the order has no meaning to the controller, so the manifest's order is kept for reading.)
  * A repeated name in the input: the last value wins.
  */
-export function overrideParameters(existing: readonly Parameter[], overrides: ReadonlyArray<readonly [string, string]>): Parameter[] {
+export function overrideParameters(
+  existing: readonly Parameter[],
+  overrides: ReadonlyArray<readonly [string, string]>,
+): Parameter[] {
   const values = new Map<string, string>();
   for (const [name, value] of overrides) values.set(name, value);
   const result: Parameter[] = existing.map((p) => {

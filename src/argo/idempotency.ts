@@ -23,9 +23,20 @@ export const SUBMISSION_LABEL = STAMP_LABEL.submission;
 /** 40 hex chars (160 bits of sha256): fits a label value. `undefined` when the run has no id (local runs). */
 export function submissionKey(run: RunContext, namespace: string): string | undefined {
   if (run.runId === undefined || run.runId === '') return undefined;
-  const parts = [run.ci, run.repository ?? '', run.runId, run.runAttempt ?? '', run.jobId ?? '', run.stepId ?? '', namespace];
+  const parts = [
+    run.ci,
+    run.repository ?? '',
+    run.runId,
+    run.runAttempt ?? '',
+    run.jobId ?? '',
+    run.stepId ?? '',
+    namespace,
+  ];
   // JSON keeps field boundaries unambiguous ("a","bc" vs "ab","c").
-  return createHash('sha256').update(JSON.stringify(['argo-entra/v1', ...parts]), 'utf8').digest('hex').slice(0, 40);
+  return createHash('sha256')
+    .update(JSON.stringify(['argo-entra/v1', ...parts]), 'utf8')
+    .digest('hex')
+    .slice(0, 40);
 }
 
 export interface ExistingSubmission {
@@ -44,13 +55,17 @@ export async function findSubmission(
   key: string,
   signal?: AbortSignal,
 ): Promise<ExistingSubmission | undefined> {
-  const res = await argoRequest<WorkflowList>(client, {
-    method: 'GET',
-    path: workflowsPath(namespace),
-    query: { labelSelector: `${SUBMISSION_LABEL}=${key}` },
-    accept: [404],
-    ...(signal ? { signal } : {}),
-  }, namespace);
+  const res = await argoRequest<WorkflowList>(
+    client,
+    {
+      method: 'GET',
+      path: workflowsPath(namespace),
+      query: { labelSelector: `${SUBMISSION_LABEL}=${key}` },
+      accept: [404],
+      ...(signal ? { signal } : {}),
+    },
+    namespace,
+  );
   if (res.status === 404) throw notFoundError(namespace, '', res.body);
   const items = [...(res.body.items ?? [])].filter((wf) => wf.metadata.labels?.[SUBMISSION_LABEL] === key);
   if (items.length === 0) return undefined;

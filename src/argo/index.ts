@@ -25,5 +25,12 @@ export {
 export { formulateResume } from './resume.js';
 export { formulateRetry, type RetryPlan } from './retry.js';
 export { formulateResubmit } from './resubmit.js';
-export { workflowOutcome, outcomeOutputs, outcomeError, outcomeExitCode, workflowUrl, type WorkflowOutcome } from './outcome.js';
+export {
+  workflowOutcome,
+  outcomeOutputs,
+  outcomeError,
+  outcomeExitCode,
+  workflowUrl,
+  type WorkflowOutcome,
+} from './outcome.js';
 export { STAMP_LABEL, STAMP_ANNOTATION, ARGO_LABEL } from './labels.js';

@@ -37,15 +37,25 @@ export function parseWorkflowManifest(text: string, namespace: string, origin = 
   for (const doc of list) {
     const first = doc.errors[0];
     if (first) {
-      throw invalid(origin, `is not valid YAML or JSON: ${first.message}`, 'Fix the syntax; `kubectl create --dry-run=client -f <file>` shows the same error.');
+      throw invalid(
+        origin,
+        `is not valid YAML or JSON: ${first.message}`,
+        'Fix the syntax; `kubectl create --dry-run=client -f <file>` shows the same error.',
+      );
     }
   }
 
   // A trailing `---` or a comment-only document yields an empty document: not a second workflow.
-  const contents = list.map((doc) => doc.toJS({ maxAliasCount: 100 }) as unknown).filter((v) => v !== null && v !== undefined);
+  const contents = list
+    .map((doc) => doc.toJS({ maxAliasCount: 100 }) as unknown)
+    .filter((v) => v !== null && v !== undefined);
 
   if (contents.length === 0) {
-    throw invalid(origin, 'contains no document; expected one argoproj.io/v1alpha1 Workflow.', 'Pass a workflow manifest (YAML or JSON), or set workflow-template.');
+    throw invalid(
+      origin,
+      'contains no document; expected one argoproj.io/v1alpha1 Workflow.',
+      'Pass a workflow manifest (YAML or JSON), or set workflow-template.',
+    );
   }
   if (contents.length > 1) {
     const found = contents.map(describe).join(', ');
@@ -59,27 +69,49 @@ export function parseWorkflowManifest(text: string, namespace: string, origin = 
 
   const obj = contents[0];
   if (!isRecord(obj)) {
-    throw invalid(origin, `is a ${Array.isArray(obj) ? 'list' : typeof obj}, not an object; expected one argoproj.io/v1alpha1 Workflow.`, 'The manifest must be a mapping with apiVersion, kind, metadata and spec.');
+    throw invalid(
+      origin,
+      `is a ${Array.isArray(obj) ? 'list' : typeof obj}, not an object; expected one argoproj.io/v1alpha1 Workflow.`,
+      'The manifest must be a mapping with apiVersion, kind, metadata and spec.',
+    );
   }
 
   const apiVersion = obj['apiVersion'];
   const kind = obj['kind'];
   if (kind !== 'Workflow') {
     const shown = typeof kind === 'string' ? kind : kind === undefined ? '(no kind)' : JSON.stringify(kind);
-    throw invalid(origin, `has kind ${shown}; expected kind Workflow (apiVersion argoproj.io/v1alpha1).`, (typeof kind === 'string' ? HINTS[kind] : undefined) ?? 'Set kind: Workflow.', { kind: String(kind) });
+    throw invalid(
+      origin,
+      `has kind ${shown}; expected kind Workflow (apiVersion argoproj.io/v1alpha1).`,
+      (typeof kind === 'string' ? HINTS[kind] : undefined) ?? 'Set kind: Workflow.',
+      { kind: String(kind) },
+    );
   }
   if (apiVersion !== WORKFLOW_API_VERSION) {
     const shown = typeof apiVersion === 'string' ? apiVersion : '(no apiVersion)';
-    throw invalid(origin, `has apiVersion ${shown}; expected ${WORKFLOW_API_VERSION}.`, `Set apiVersion: ${WORKFLOW_API_VERSION}.`, { apiVersion: String(apiVersion) });
+    throw invalid(
+      origin,
+      `has apiVersion ${shown}; expected ${WORKFLOW_API_VERSION}.`,
+      `Set apiVersion: ${WORKFLOW_API_VERSION}.`,
+      { apiVersion: String(apiVersion) },
+    );
   }
 
   const metadata = obj['metadata'] ?? {};
   if (!isRecord(metadata)) {
-    throw invalid(origin, 'has a metadata that is not a mapping.', 'metadata must be a mapping (name or generateName, labels, annotations).');
+    throw invalid(
+      origin,
+      'has a metadata that is not a mapping.',
+      'metadata must be a mapping (name or generateName, labels, annotations).',
+    );
   }
   const spec = obj['spec'];
   if (!isRecord(spec)) {
-    throw invalid(origin, spec === undefined ? 'has no spec.' : 'has a spec that is not a mapping.', 'A Workflow needs a spec (templates and entrypoint, or workflowTemplateRef).');
+    throw invalid(
+      origin,
+      spec === undefined ? 'has no spec.' : 'has a spec that is not a mapping.',
+      'A Workflow needs a spec (templates and entrypoint, or workflowTemplateRef).',
+    );
   }
   if (obj['status'] !== undefined) {
     // A status copied from `kubectl get -o yaml` would be stored as-is (no status subresource) and confuse the controller.
@@ -98,19 +130,28 @@ export function parseWorkflowManifest(text: string, namespace: string, origin = 
   for (const key of ['labels', 'annotations'] as const) {
     const value = metadata[key];
     if (value !== undefined && value !== null && !isRecord(value)) {
-      throw invalid(origin, `has metadata.${key} that is not a mapping.`, `metadata.${key} must map names to string values.`);
+      throw invalid(
+        origin,
+        `has metadata.${key} that is not a mapping.`,
+        `metadata.${key} must map names to string values.`,
+      );
     }
     if (isRecord(value)) {
       for (const [k, v] of Object.entries(value)) {
         if (typeof v !== 'string') {
-          throw invalid(origin, `has metadata.${key}.${k} = ${JSON.stringify(v)}, which is not a string.`, `Quote the value: ${k}: "${String(v)}".`);
+          throw invalid(
+            origin,
+            `has metadata.${key}.${k} = ${JSON.stringify(v)}, which is not a string.`,
+            `Quote the value: ${k}: "${String(v)}".`,
+          );
         }
       }
     }
   }
   metadata['namespace'] = namespace;
   // Server-owned fields from an exported object would make the create fail or collide.
-  for (const key of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'selfLink', 'generation']) delete metadata[key];
+  for (const key of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'selfLink', 'generation'])
+    delete metadata[key];
 
   return { ...obj, apiVersion: WORKFLOW_API_VERSION, kind: 'Workflow', metadata, spec } as Workflow;
 }

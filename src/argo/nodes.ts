@@ -37,7 +37,10 @@ function unreadable(message: string, cause?: unknown): ArgoEntraError {
   });
 }
 
-export function decodeCompressedNodes(encoded: string): { nodes: Record<string, WorkflowNode>; compression: Compression } {
+export function decodeCompressedNodes(encoded: string): {
+  nodes: Record<string, WorkflowNode>;
+  compression: Compression;
+} {
   const raw = Buffer.from(encoded, 'base64');
   const compression = detectCompression(raw);
   let json: Buffer;

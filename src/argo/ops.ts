@@ -50,8 +50,17 @@ function sig(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
 }
 
-export async function getWorkflow(client: KubeClient, namespace: string, name: string, signal?: AbortSignal): Promise<Workflow> {
-  const res = await argoRequest<Workflow>(client, { method: 'GET', path: workflowPath(namespace, name), accept: [404], ...sig(signal) }, namespace);
+export async function getWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<Workflow> {
+  const res = await argoRequest<Workflow>(
+    client,
+    { method: 'GET', path: workflowPath(namespace, name), accept: [404], ...sig(signal) },
+    namespace,
+  );
   if (res.status === 404) throw notFoundError(namespace, name, res.body);
   return res.body;
 }
@@ -63,36 +72,64 @@ export function isCompleted(wf: Workflow): boolean {
 function completedError(op: string, wf: Workflow): ArgoEntraError {
   const name = wf.metadata.name ?? '';
   const phase = wf.status?.phase || 'completed';
-  return new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot ${op} workflow "${name}": it has already completed (phase ${phase}).`, {
-    hint: op === 'suspend' || op === 'stop' || op === 'terminate' ? 'Nothing to do: it is no longer running.' : 'Use retry or resubmit to run it again.',
-    details: { name, phase, operation: op },
-  });
+  return new ArgoEntraError(
+    'ERR_ARGO_OPERATION',
+    `Cannot ${op} workflow "${name}": it has already completed (phase ${phase}).`,
+    {
+      hint:
+        op === 'suspend' || op === 'stop' || op === 'terminate'
+          ? 'Nothing to do: it is no longer running.'
+          : 'Use retry or resubmit to run it again.',
+      details: { name, phase, operation: op },
+    },
+  );
 }
 
 function writeFailed(op: string, namespace: string, name: string, status: number, body: unknown): ArgoEntraError {
   if (status === 404) return workflowNotFound(namespace, name);
-  return new ArgoEntraError('ERR_ARGO_REJECTED', `The API server refused to ${op} workflow "${name}": ${statusMessage(body)}`, {
-    hint: 'The message names the field or rule; the workflow is unchanged.',
-    details: { status: String(status), reason: asStatus(body)?.reason ?? '', name, operation: op },
-  });
+  return new ArgoEntraError(
+    'ERR_ARGO_REJECTED',
+    `The API server refused to ${op} workflow "${name}": ${statusMessage(body)}`,
+    {
+      hint: 'The message names the field or rule; the workflow is unchanged.',
+      details: { status: String(status), reason: asStatus(body)?.reason ?? '', name, operation: op },
+    },
+  );
 }
 
-async function mergePatch(client: KubeClient, namespace: string, name: string, op: string, patch: unknown, signal: AbortSignal | undefined): Promise<{ status: number; workflow: Workflow }> {
-  const res = await argoRequest<Workflow>(client, {
-    method: 'PATCH',
-    path: workflowPath(namespace, name),
-    body: patch,
-    contentType: 'application/merge-patch+json',
-    accept: [404, 409, 422],
-    ...sig(signal),
-  }, namespace);
+async function mergePatch(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  op: string,
+  patch: unknown,
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; workflow: Workflow }> {
+  const res = await argoRequest<Workflow>(
+    client,
+    {
+      method: 'PATCH',
+      path: workflowPath(namespace, name),
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      accept: [404, 409, 422],
+      ...sig(signal),
+    },
+    namespace,
+  );
   if (res.status === 409) return { status: 409, workflow: res.body };
   if (res.status !== 200) throw writeFailed(op, namespace, name, res.status, res.body);
   return { status: 200, workflow: res.body };
 }
 
 /** stop (exit handlers run) or terminate (they do not). Argo: refuses completed workflows; no resourceVersion. */
-export async function shutdownWorkflow(client: KubeClient, namespace: string, name: string, strategy: 'Stop' | 'Terminate', options: OperationOptions = {}): Promise<Workflow> {
+export async function shutdownWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  strategy: 'Stop' | 'Terminate',
+  options: OperationOptions = {},
+): Promise<Workflow> {
   const op = strategy === 'Stop' ? 'stop' : 'terminate';
   const wf = await getWorkflow(client, namespace, name, options.signal);
   if (TERMINAL_PHASES.has(wf.status?.phase ?? '')) throw completedError(op, wf);
@@ -101,7 +138,12 @@ export async function shutdownWorkflow(client: KubeClient, namespace: string, na
 }
 
 /** Read-modify-write loop shared by suspend, resume and retry: a 409 means someone wrote in between; read again. */
-async function withConflictRetry<T>(op: string, name: string, options: OperationOptions, attemptFn: () => Promise<T | 'conflict'>): Promise<T> {
+async function withConflictRetry<T>(
+  op: string,
+  name: string,
+  options: OperationOptions,
+  attemptFn: () => Promise<T | 'conflict'>,
+): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const max = options.maxConflictRetries ?? 5;
   for (let attempt = 0; attempt < max; attempt += 1) {
@@ -109,31 +151,63 @@ async function withConflictRetry<T>(op: string, name: string, options: Operation
     if (result !== 'conflict') return result;
     await sleep(Math.min(1000, 50 * 2 ** attempt), options.signal);
   }
-  throw new ArgoEntraError('ERR_ARGO_OPERATION', `Could not ${op} workflow "${name}": it kept changing under us (${max} conflicting writes).`, {
-    hint: 'The controller is updating it continuously; try again in a moment.',
-    details: { name, operation: op },
-  });
+  throw new ArgoEntraError(
+    'ERR_ARGO_OPERATION',
+    `Could not ${op} workflow "${name}": it kept changing under us (${max} conflicting writes).`,
+    {
+      hint: 'The controller is updating it continuously; try again in a moment.',
+      details: { name, operation: op },
+    },
+  );
 }
 
-export async function suspendWorkflow(client: KubeClient, namespace: string, name: string, options: OperationOptions = {}): Promise<Workflow> {
+export async function suspendWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: OperationOptions = {},
+): Promise<Workflow> {
   return withConflictRetry('suspend', name, options, async () => {
     const wf = await getWorkflow(client, namespace, name, options.signal);
     if (isCompleted(wf)) throw completedError('suspend', wf);
     if (wf.spec.suspend === true) return wf; // already suspended: nothing to do, as Argo
     // resourceVersion in a merge patch is a precondition: a 409 instead of overwriting a newer object.
-    const res = await mergePatch(client, namespace, name, 'suspend', { metadata: { resourceVersion: wf.metadata.resourceVersion }, spec: { suspend: true } }, options.signal);
+    const res = await mergePatch(
+      client,
+      namespace,
+      name,
+      'suspend',
+      { metadata: { resourceVersion: wf.metadata.resourceVersion }, spec: { suspend: true } },
+      options.signal,
+    );
     return res.status === 409 ? 'conflict' : res.workflow;
   });
 }
 
-async function put(client: KubeClient, namespace: string, name: string, op: string, wf: Workflow, signal: AbortSignal | undefined): Promise<Workflow | 'conflict'> {
-  const res = await argoRequest<Workflow>(client, { method: 'PUT', path: workflowPath(namespace, name), body: wf, accept: [404, 409, 422], ...sig(signal) }, namespace);
+async function put(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  op: string,
+  wf: Workflow,
+  signal: AbortSignal | undefined,
+): Promise<Workflow | 'conflict'> {
+  const res = await argoRequest<Workflow>(
+    client,
+    { method: 'PUT', path: workflowPath(namespace, name), body: wf, accept: [404, 409, 422], ...sig(signal) },
+    namespace,
+  );
   if (res.status === 409) return 'conflict';
   if (res.status !== 200) throw writeFailed(op, namespace, name, res.status, res.body);
   return res.body;
 }
 
-export async function resumeWorkflow(client: KubeClient, namespace: string, name: string, options: OperationOptions = {}): Promise<Workflow> {
+export async function resumeWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: OperationOptions = {},
+): Promise<Workflow> {
   const clock = options.clock ?? systemClock;
   return withConflictRetry('resume', name, options, async () => {
     const wf = await getWorkflow(client, namespace, name, options.signal);
@@ -142,16 +216,30 @@ export async function resumeWorkflow(client: KubeClient, namespace: string, name
   });
 }
 
-export async function retryWorkflow(client: KubeClient, namespace: string, name: string, options: OperationOptions = {}): Promise<{ workflow: Workflow; podsDeleted: string[] }> {
+export async function retryWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: OperationOptions = {},
+): Promise<{ workflow: Workflow; podsDeleted: string[] }> {
   const clock = options.clock ?? systemClock;
   const deleted = new Set<string>();
   return withConflictRetry('retry', name, options, async () => {
     const wf = await getWorkflow(client, namespace, name, options.signal);
-    const plan = formulateRetry(wf, new Date(clock.now()), options.parameters ? { parameters: options.parameters } : {});
+    const plan = formulateRetry(
+      wf,
+      new Date(clock.now()),
+      options.parameters ? { parameters: options.parameters } : {},
+    );
     // Pods first, as Argo: the controller must not find the old pod of a node it is about to re-run.
     for (const pod of plan.podsToDelete) {
       if (deleted.has(pod)) continue;
-      await client.request<unknown>({ method: 'DELETE', path: podPath(namespace, pod), accept: [404], ...sig(options.signal) });
+      await client.request<unknown>({
+        method: 'DELETE',
+        path: podPath(namespace, pod),
+        accept: [404],
+        ...sig(options.signal),
+      });
       deleted.add(pod);
     }
     const result = await put(client, namespace, name, 'retry', plan.workflow, options.signal);
@@ -159,7 +247,12 @@ export async function retryWorkflow(client: KubeClient, namespace: string, name:
   });
 }
 
-export async function resubmitWorkflow(client: KubeClient, namespace: string, name: string, options: OperationOptions = {}): Promise<SubmitResult> {
+export async function resubmitWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: OperationOptions = {},
+): Promise<SubmitResult> {
   const wf = await getWorkflow(client, namespace, name, options.signal);
   const next = formulateResubmit(wf, {
     ...(options.parameters ? { parameters: options.parameters } : {}),
@@ -169,8 +262,19 @@ export async function resubmitWorkflow(client: KubeClient, namespace: string, na
   return submitWorkflow(client, namespace, next, { dryRun: options.dryRun ?? 'none', ...sig(options.signal) });
 }
 
-export async function runOperation(client: KubeClient, namespace: string, operation: WorkflowOperation, name: string, options: OperationOptions = {}): Promise<OperationResult> {
-  const done = (workflow: Workflow, podsDeleted: readonly string[] = [], submit?: SubmitResult): OperationResult => ({ operation, workflow, podsDeleted, submit });
+export async function runOperation(
+  client: KubeClient,
+  namespace: string,
+  operation: WorkflowOperation,
+  name: string,
+  options: OperationOptions = {},
+): Promise<OperationResult> {
+  const done = (workflow: Workflow, podsDeleted: readonly string[] = [], submit?: SubmitResult): OperationResult => ({
+    operation,
+    workflow,
+    podsDeleted,
+    submit,
+  });
   switch (operation) {
     case 'stop':
       return done(await shutdownWorkflow(client, namespace, name, 'Stop', options));
@@ -195,12 +299,22 @@ export async function runOperation(client: KubeClient, namespace: string, operat
  * on-timeout / on-cancel: `leave` does nothing; `stop`/`terminate` patch spec.shutdown. A workflow that finished in
  * the meantime is left alone (returns it) rather than reported as an error: the policy's goal is already met.
  */
-export async function applyShutdown(client: KubeClient, namespace: string, name: string, policy: ShutdownPolicy, options: OperationOptions = {}): Promise<Workflow | undefined> {
+export async function applyShutdown(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  policy: ShutdownPolicy,
+  options: OperationOptions = {},
+): Promise<Workflow | undefined> {
   if (policy === 'leave') return undefined;
   try {
     return await shutdownWorkflow(client, namespace, name, policy === 'stop' ? 'Stop' : 'Terminate', options);
   } catch (error) {
-    if (error instanceof ArgoEntraError && error.code === 'ERR_ARGO_OPERATION' && error.details['phase'] !== undefined) {
+    if (
+      error instanceof ArgoEntraError &&
+      error.code === 'ERR_ARGO_OPERATION' &&
+      error.details['phase'] !== undefined
+    ) {
       return getWorkflow(client, namespace, name, options.signal);
     }
     throw error;

@@ -34,7 +34,8 @@ export function workflowOutcome(wf: Workflow, argoUiUrl: string | undefined): Wo
   const finishedAt = status.finishedAt ?? '';
   const start = Date.parse(startedAt);
   const end = Date.parse(finishedAt);
-  const durationSeconds = Number.isNaN(start) || Number.isNaN(end) ? undefined : Math.max(0, Math.round((end - start) / 1000));
+  const durationSeconds =
+    Number.isNaN(start) || Number.isNaN(end) ? undefined : Math.max(0, Math.round((end - start) / 1000));
   const outputs = (status.outputs?.parameters ?? []).map((p) => ({ name: p.name, value: p.value ?? null }));
   return {
     workflowName: name,
@@ -69,10 +70,16 @@ export function outcomeOutputs(o: WorkflowOutcome): Record<string, string> {
 /** Failed/Error -> ERR_ARGO_WORKFLOW_FAILED (exit 1); anything else -> undefined (exit 0). */
 export function outcomeError(o: WorkflowOutcome): ArgoEntraError | undefined {
   if (o.phase !== 'Failed' && o.phase !== 'Error') return undefined;
-  return new ArgoEntraError('ERR_ARGO_WORKFLOW_FAILED', `Workflow "${o.workflowName}" ended ${o.phase}${o.message ? `: ${o.message}` : ''}.`, {
-    hint: o.url ? `See ${o.url} for the failing step.` : `kubectl get wf ${o.workflowName} -n ${o.namespace} -o yaml shows the failing step.`,
-    details: { name: o.workflowName, namespace: o.namespace, phase: o.phase },
-  });
+  return new ArgoEntraError(
+    'ERR_ARGO_WORKFLOW_FAILED',
+    `Workflow "${o.workflowName}" ended ${o.phase}${o.message ? `: ${o.message}` : ''}.`,
+    {
+      hint: o.url
+        ? `See ${o.url} for the failing step.`
+        : `kubectl get wf ${o.workflowName} -n ${o.namespace} -o yaml shows the failing step.`,
+      details: { name: o.workflowName, namespace: o.namespace, phase: o.phase },
+    },
+  );
 }
 
 export function outcomeExitCode(o: WorkflowOutcome): number {

@@ -6,7 +6,12 @@ import { nodesOf, readNodes } from './nodes.js';
 import type { NodePhase, Workflow, WorkflowNode, WorkflowPhase } from './types.js';
 
 export type ProgressEvent =
-  | { readonly type: 'phase'; readonly phase: WorkflowPhase; readonly previous: WorkflowPhase | undefined; readonly message: string | undefined }
+  | {
+      readonly type: 'phase';
+      readonly phase: WorkflowPhase;
+      readonly previous: WorkflowPhase | undefined;
+      readonly message: string | undefined;
+    }
   | { readonly type: 'progress'; readonly progress: string; readonly previous: string | undefined }
   | {
       readonly type: 'node';
@@ -44,7 +49,11 @@ function snapshot(wf: Workflow | undefined): NodeSnapshot {
     if (view.kind === 'offloaded') return { nodes: undefined, offloadedVersion: view.version, error: undefined };
     return { nodes: nodesOf(wf.status), offloadedVersion: undefined, error: undefined };
   } catch (error) {
-    return { nodes: undefined, offloadedVersion: undefined, error: error instanceof Error ? error.message : String(error) };
+    return {
+      nodes: undefined,
+      offloadedVersion: undefined,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 

@@ -39,7 +39,11 @@ export function formulateResubmit(wf: Workflow, options: ResubmitOptions = {}): 
   delete spec.shutdown;
   if (spec.activeDeadlineSeconds === 0) delete spec.activeDeadlineSeconds;
   const parameters = options.parameters ?? [];
-  if (parameters.length > 0) spec.arguments = { ...(spec.arguments ?? {}), parameters: argoOverrideParameters(spec.arguments?.parameters ?? [], parameters) };
+  if (parameters.length > 0)
+    spec.arguments = {
+      ...(spec.arguments ?? {}),
+      parameters: argoOverrideParameters(spec.arguments?.parameters ?? [], parameters),
+    };
 
   const metadata: Workflow['metadata'] = {
     generateName: wf.metadata.generateName || `${oldName}-`,

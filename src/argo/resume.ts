@@ -29,10 +29,14 @@ function withDefaults(outputs: WorkflowNode['outputs'], node: WorkflowNode): Wor
     const from = p.valueFrom as { supplied?: unknown; default?: string } | undefined;
     if (from?.supplied === undefined || from.supplied === null) return p;
     if (from.default === undefined) {
-      throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot resume node "${node.displayName ?? node.name}": its output parameter "${p.name}" waits for a value and has no default.`, {
-        hint: 'Supply the value with `argo node set --output-parameter` (argo-server), or give the parameter a default.',
-        details: { node: node.name, parameter: p.name },
-      });
+      throw new ArgoEntraError(
+        'ERR_ARGO_OPERATION',
+        `Cannot resume node "${node.displayName ?? node.name}": its output parameter "${p.name}" waits for a value and has no default.`,
+        {
+          hint: 'Supply the value with `argo node set --output-parameter` (argo-server), or give the parameter a default.',
+          details: { node: node.name, parameter: p.name },
+        },
+      );
     }
     const { valueFrom: _valueFrom, ...rest } = p;
     return { ...rest, value: from.default };
@@ -44,18 +48,29 @@ function withDefaults(outputs: WorkflowNode['outputs'], node: WorkflowNode): Wor
 export function formulateResume(wf: Workflow, now: Date, message = ''): Workflow {
   const name = wf.metadata.name ?? '';
   const phase = wf.status?.phase || 'Pending';
-  if (wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true' || ['Succeeded', 'Failed', 'Error'].includes(phase)) {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot resume workflow "${name}": it has already completed (phase ${phase}).`, {
-      hint: 'Use retry (re-runs failed steps) or resubmit (a new workflow) instead.',
-      details: { name, phase },
-    });
+  if (
+    wf.metadata.labels?.['workflows.argoproj.io/completed'] === 'true' ||
+    ['Succeeded', 'Failed', 'Error'].includes(phase)
+  ) {
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot resume workflow "${name}": it has already completed (phase ${phase}).`,
+      {
+        hint: 'Use retry (re-runs failed steps) or resubmit (a new workflow) instead.',
+        details: { name, phase },
+      },
+    );
   }
   const view = readNodes(wf.status);
   if (view.kind === 'offloaded') {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot resume workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`, {
-      hint: 'Resume it through argo-server (argo resume, or the UI), which can read offloaded nodes.',
-      details: { name, phase },
-    });
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot resume workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`,
+      {
+        hint: 'Resume it through argo-server (argo resume, or the UI), which can read offloaded nodes.',
+        details: { name, phase },
+      },
+    );
   }
   const out: Workflow = structuredClone(wf);
   let updated = false;
@@ -77,10 +92,14 @@ export function formulateResume(wf: Workflow, now: Date, message = ''): Workflow
     updated = true;
   }
   if (!updated) {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot resume workflow "${name}": it is not suspended (phase ${phase}, spec.suspend not set, no running suspend step).`, {
-      hint: 'Nothing to resume. Wait for it instead, or check the workflow name.',
-      details: { name, phase },
-    });
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot resume workflow "${name}": it is not suspended (phase ${phase}, spec.suspend not set, no running suspend step).`,
+      {
+        hint: 'Nothing to resume. Wait for it instead, or check the workflow name.',
+        details: { name, phase },
+      },
+    );
   }
   if (view.kind !== 'none') writeNodes((out.status ??= {}), nodes, view);
   return out;

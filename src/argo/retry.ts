@@ -51,22 +51,35 @@ function failedOrError(n: WorkflowNode): boolean {
 }
 
 function malformed(name: string, what: string): ArgoEntraError {
-  return new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot retry workflow "${name}": its node tree is inconsistent (${what}).`, {
-    hint: 'Use resubmit to start a fresh copy of the workflow.',
-    details: { name },
-  });
+  return new ArgoEntraError(
+    'ERR_ARGO_OPERATION',
+    `Cannot retry workflow "${name}": its node tree is inconsistent (${what}).`,
+    {
+      hint: 'Use resubmit to start a fresh copy of the workflow.',
+      details: { name },
+    },
+  );
 }
 
 function timestamp(now: Date): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function isDescendantNodeSucceeded(nodes: Record<string, WorkflowNode>, node: WorkflowNode, exclude: ReadonlySet<string>, seen = new Set<string>()): boolean {
+function isDescendantNodeSucceeded(
+  nodes: Record<string, WorkflowNode>,
+  node: WorkflowNode,
+  exclude: ReadonlySet<string>,
+  seen = new Set<string>(),
+): boolean {
   for (const childId of node.children ?? []) {
     const child = nodes[childId];
     if (!child || seen.has(childId)) continue;
     seen.add(childId);
-    if ((!exclude.has(childId) && child.phase === 'Succeeded') || isDescendantNodeSucceeded(nodes, child, exclude, seen)) return true;
+    if (
+      (!exclude.has(childId) && child.phase === 'Succeeded') ||
+      isDescendantNodeSucceeded(nodes, child, exclude, seen)
+    )
+      return true;
   }
   return false;
 }
@@ -208,7 +221,10 @@ export function resetNode(node: WorkflowNode, now: Date): WorkflowNode {
 }
 
 /** Argo's overrideParameters: passed parameters first (as plain name/value), then the untouched rest. */
-export function argoOverrideParameters(existing: readonly Parameter[], overrides: ReadonlyArray<readonly [string, string]>): Parameter[] {
+export function argoOverrideParameters(
+  existing: readonly Parameter[],
+  overrides: ReadonlyArray<readonly [string, string]>,
+): Parameter[] {
   const passed = new Set(overrides.map(([name]) => name));
   return [...overrides.map(([name, value]) => ({ name, value })), ...existing.filter((p) => !passed.has(p.name))];
 }
@@ -231,7 +247,8 @@ function newRetryWorkflow(wf: Workflow, now: Date, parameters: ReadonlyArray<rea
   delete status.message;
   status.startedAt = timestamp(now);
   delete status.finishedAt;
-  const stored = status.storedWorkflowTemplateSpec as { shutdown?: string; arguments?: { parameters?: Parameter[] } } | undefined;
+  const stored = status.storedWorkflowTemplateSpec as
+    { shutdown?: string; arguments?: { parameters?: Parameter[] } } | undefined;
   if (stored) delete stored.shutdown;
   delete out.spec.shutdown;
   delete status['persistentVolumeClaims'];
@@ -249,23 +266,35 @@ export function formulateRetry(wf: Workflow, now: Date, options: RetryOptions = 
   const name = wf.metadata.name ?? '';
   const phase = wf.status?.phase ?? '';
   if (phase === 'Succeeded') {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot retry workflow "${name}": it Succeeded; only Failed or Error workflows can be retried.`, {
-      hint: 'Use resubmit to run it again (Argo retries succeeded workflows only with --restart-successful and a node selector, which argo-entra does not offer).',
-      details: { name, phase },
-    });
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot retry workflow "${name}": it Succeeded; only Failed or Error workflows can be retried.`,
+      {
+        hint: 'Use resubmit to run it again (Argo retries succeeded workflows only with --restart-successful and a node selector, which argo-entra does not offer).',
+        details: { name, phase },
+      },
+    );
   }
   if (phase !== 'Failed' && phase !== 'Error') {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot retry workflow "${name}" in phase ${phase || 'Pending (no status)'}; only Failed or Error workflows can be retried.`, {
-      hint: 'Wait for it to finish, or stop it first.',
-      details: { name, phase },
-    });
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot retry workflow "${name}" in phase ${phase || 'Pending (no status)'}; only Failed or Error workflows can be retried.`,
+      {
+        hint: 'Wait for it to finish, or stop it first.',
+        details: { name, phase },
+      },
+    );
   }
   const view = readNodes(wf.status);
   if (view.kind === 'offloaded') {
-    throw new ArgoEntraError('ERR_ARGO_OPERATION', `Cannot retry workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`, {
-      hint: 'Retry it through argo-server (argo retry, or the UI), which can read offloaded nodes.',
-      details: { name, phase },
-    });
+    throw new ArgoEntraError(
+      'ERR_ARGO_OPERATION',
+      `Cannot retry workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`,
+      {
+        hint: 'Retry it through argo-server (argo retry, or the UI), which can read offloaded nodes.',
+        details: { name, phase },
+      },
+    );
   }
   const nodes: Record<string, WorkflowNode> = view.kind === 'none' ? {} : view.nodes;
   const parameters = options.parameters ?? [];
@@ -299,7 +328,8 @@ export function formulateRetry(wf: Workflow, now: Date, options: RetryOptions = 
       for (const id of toReset) {
         if (toDelete.has(id)) continue;
         const d = dag.get(id);
-        if (d && (d.n.type === 'TaskGroup' || d.n.type === 'StepGroup')) for (const c of descendants(d)) toDelete.add(c);
+        if (d && (d.n.type === 'TaskGroup' || d.n.type === 'StepGroup'))
+          for (const c of descendants(d)) toDelete.add(c);
       }
     }
   }

@@ -60,17 +60,25 @@ export function crdMissing(namespace: string, cause?: unknown): ArgoEntraError {
 }
 
 export function namespaceMissing(namespace: string): ArgoEntraError {
-  return new ArgoEntraError('ERR_KUBE_NAMESPACE_NOT_FOUND', `Namespace "${namespace}" does not exist on this cluster.`, {
-    hint: 'Check the namespace input: it must name an existing namespace that Argo watches.',
-    details: { namespace },
-  });
+  return new ArgoEntraError(
+    'ERR_KUBE_NAMESPACE_NOT_FOUND',
+    `Namespace "${namespace}" does not exist on this cluster.`,
+    {
+      hint: 'Check the namespace input: it must name an existing namespace that Argo watches.',
+      details: { namespace },
+    },
+  );
 }
 
 export function workflowNotFound(namespace: string, name: string): ArgoEntraError {
-  return new ArgoEntraError('ERR_ARGO_WORKFLOW_NOT_FOUND', `Workflow "${name}" was not found in namespace "${namespace}".`, {
-    hint: 'Check workflow-name and namespace; a workflow may also have been deleted by its TTL strategy or podGC settings.',
-    details: { namespace, name },
-  });
+  return new ArgoEntraError(
+    'ERR_ARGO_WORKFLOW_NOT_FOUND',
+    `Workflow "${name}" was not found in namespace "${namespace}".`,
+    {
+      hint: 'Check workflow-name and namespace; a workflow may also have been deleted by its TTL strategy or podGC settings.',
+      details: { namespace, name },
+    },
+  );
 }
 
 /** Turn a 404 body on a workflow path into the right coded error. */
@@ -90,11 +98,16 @@ export function notFoundError(namespace: string, name: string, body: unknown): A
  * the plain text `404 page not found`, which the client cannot hand back as a body (it is not JSON) and throws as
  * ERR_KUBE_REQUEST status 404: that is the CRD-missing case, so it is named as such here.
  */
-export async function argoRequest<T>(client: KubeClient, req: KubeRequest, namespace: string): Promise<KubeResponse<T>> {
+export async function argoRequest<T>(
+  client: KubeClient,
+  req: KubeRequest,
+  namespace: string,
+): Promise<KubeResponse<T>> {
   try {
     return await client.request<T>(req);
   } catch (error) {
-    if (isArgoEntraError(error) && error.code === 'ERR_KUBE_REQUEST' && error.details['status'] === '404') throw crdMissing(namespace, error);
+    if (isArgoEntraError(error) && error.code === 'ERR_KUBE_REQUEST' && error.details['status'] === '404')
+      throw crdMissing(namespace, error);
     throw error;
   }
 }

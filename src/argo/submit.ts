@@ -32,17 +32,26 @@ function sig(signal: AbortSignal | undefined): { signal?: AbortSignal } {
 }
 
 /** GET the referenced (Cluster)WorkflowTemplate: a missing one is named now, not as a controller error later. */
-export async function checkTemplate(client: KubeClient, namespace: string, wf: Workflow, signal?: AbortSignal): Promise<string | undefined> {
+export async function checkTemplate(
+  client: KubeClient,
+  namespace: string,
+  wf: Workflow,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
   const ref = wf.spec.workflowTemplateRef;
   if (!ref) return undefined;
   const cluster = ref.clusterScope === true;
   const kind = cluster ? 'ClusterWorkflowTemplate' : 'WorkflowTemplate';
-  const res = await argoRequest<unknown>(client, {
-    method: 'GET',
-    path: cluster ? clusterWorkflowTemplatePath(ref.name) : workflowTemplatePath(namespace, ref.name),
-    accept: [403, 404],
-    ...sig(signal),
-  }, namespace);
+  const res = await argoRequest<unknown>(
+    client,
+    {
+      method: 'GET',
+      path: cluster ? clusterWorkflowTemplatePath(ref.name) : workflowTemplatePath(namespace, ref.name),
+      accept: [403, 404],
+      ...sig(signal),
+    },
+    namespace,
+  );
   if (res.status === 403) {
     // Reading templates is a convenience check, not a requirement for creating: say so and let the create decide.
     return `Could not check that ${kind} "${ref.name}" exists (${statusMessage(res.body)}); submitting anyway.`;
@@ -61,7 +70,12 @@ export async function checkTemplate(client: KubeClient, namespace: string, wf: W
   return undefined;
 }
 
-export async function submitWorkflow(client: KubeClient, namespace: string, workflow: Workflow, options: SubmitOptions): Promise<SubmitResult> {
+export async function submitWorkflow(
+  client: KubeClient,
+  namespace: string,
+  workflow: Workflow,
+  options: SubmitOptions,
+): Promise<SubmitResult> {
   validateWorkflow(workflow);
   if (options.dryRun === 'client') return { kind: 'dry-run', workflow, dryRun: 'client', warnings: [] };
 
@@ -74,20 +88,26 @@ export async function submitWorkflow(client: KubeClient, namespace: string, work
     const existing = await findSubmission(client, namespace, key, options.signal);
     if (existing) {
       if (existing.duplicates.length > 0) {
-        warnings.push(`Several workflows carry this step's submission key (${[existing.workflow.metadata.name, ...existing.duplicates].join(', ')}): two copies of the step ran at once. Attached to the oldest.`);
+        warnings.push(
+          `Several workflows carry this step's submission key (${[existing.workflow.metadata.name, ...existing.duplicates].join(', ')}): two copies of the step ran at once. Attached to the oldest.`,
+        );
       }
       return { kind: 'attached', workflow: existing.workflow, dryRun: 'none', warnings };
     }
   }
 
-  const res = await argoRequest<Workflow | undefined>(client, {
-    method: 'POST',
-    path: workflowsPath(namespace),
-    ...(options.dryRun === 'server' ? { query: { dryRun: 'All' } } : {}),
-    body: workflow,
-    accept: [400, 404, 409, 422],
-    ...sig(options.signal),
-  }, namespace);
+  const res = await argoRequest<Workflow | undefined>(
+    client,
+    {
+      method: 'POST',
+      path: workflowsPath(namespace),
+      ...(options.dryRun === 'server' ? { query: { dryRun: 'All' } } : {}),
+      body: workflow,
+      accept: [400, 404, 409, 422],
+      ...sig(options.signal),
+    },
+    namespace,
+  );
   if (res.status === 404) {
     throw classifyNotFound(res.body) === 'namespace' ? namespaceMissing(namespace) : crdMissing(namespace);
   }
@@ -99,7 +119,12 @@ export async function submitWorkflow(client: KubeClient, namespace: string, work
       details: { status: String(res.status), reason: asStatus(res.body)?.reason ?? '' },
     });
   }
-  return { kind: options.dryRun === 'server' ? 'dry-run' : 'created', workflow: res.body as Workflow, dryRun: options.dryRun, warnings };
+  return {
+    kind: options.dryRun === 'server' ? 'dry-run' : 'created',
+    workflow: res.body as Workflow,
+    dryRun: options.dryRun,
+    warnings,
+  };
 }
 
 /**
@@ -117,13 +142,21 @@ async function attachByName(
 ): Promise<SubmitResult> {
   const name = workflow.metadata.name ?? '';
   if (key !== undefined && name !== '' && options.dryRun === 'none') {
-    const res = await argoRequest<Workflow>(client, { method: 'GET', path: workflowPath(namespace, name), accept: [404], ...sig(options.signal) }, namespace);
+    const res = await argoRequest<Workflow>(
+      client,
+      { method: 'GET', path: workflowPath(namespace, name), accept: [404], ...sig(options.signal) },
+      namespace,
+    );
     if (res.status === 200 && res.body.metadata.labels?.[SUBMISSION_LABEL] === key) {
       return { kind: 'attached', workflow: res.body, dryRun: 'none', warnings };
     }
   }
-  throw new ArgoEntraError('ERR_ARGO_REJECTED', `A workflow named "${name}" already exists in namespace "${namespace}": ${statusMessage(body)}`, {
-    hint: 'Use generate-name instead of name, or choose a name that includes the run id.',
-    details: { name, namespace, reason: 'AlreadyExists' },
-  });
+  throw new ArgoEntraError(
+    'ERR_ARGO_REJECTED',
+    `A workflow named "${name}" already exists in namespace "${namespace}": ${statusMessage(body)}`,
+    {
+      hint: 'Use generate-name instead of name, or choose a name that includes the run id.',
+      details: { name, namespace, reason: 'AlreadyExists' },
+    },
+  );
 }

@@ -61,7 +61,12 @@ export function isWorkflowDone(wf: Workflow): boolean {
   return TERMINAL_PHASES.has(wf.status?.phase ?? '') || wf.metadata.labels?.[ARGO_LABEL.completed] === 'true';
 }
 
-export function waitForWorkflow(client: KubeClient, namespace: string, name: string, options: WaitOptions = {}): Promise<Workflow> {
+export function waitForWorkflow(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: WaitOptions = {},
+): Promise<Workflow> {
   return new Waiter(client, namespace, name, options).run();
 }
 
@@ -166,12 +171,16 @@ class Waiter {
   }
 
   private async get(): Promise<Workflow> {
-    const res = await argoRequest<Workflow>(this.client, {
-      method: 'GET',
-      path: workflowPath(this.namespace, this.name),
-      accept: [404],
-      signal: this.stop.signal,
-    }, this.namespace);
+    const res = await argoRequest<Workflow>(
+      this.client,
+      {
+        method: 'GET',
+        path: workflowPath(this.namespace, this.name),
+        accept: [404],
+        signal: this.stop.signal,
+      },
+      this.namespace,
+    );
     if (res.status === 404) throw notFoundError(this.namespace, this.name, res.body);
     return res.body;
   }
@@ -242,10 +251,14 @@ class Waiter {
         if (this.stopped) return;
         switch (end.kind) {
           case 'deleted':
-            throw new ArgoEntraError('ERR_ARGO_WORKFLOW_NOT_FOUND', `Workflow "${this.name}" was deleted from namespace "${this.namespace}" while waiting for it (last phase: ${this.last?.status?.phase || 'none'}).`, {
-              hint: 'Something deleted the workflow (a person, a TTL strategy, or a cleanup job); its outcome is unknown.',
-              details: { namespace: this.namespace, name: this.name },
-            });
+            throw new ArgoEntraError(
+              'ERR_ARGO_WORKFLOW_NOT_FOUND',
+              `Workflow "${this.name}" was deleted from namespace "${this.namespace}" while waiting for it (last phase: ${this.last?.status?.phase || 'none'}).`,
+              {
+                hint: 'Something deleted the workflow (a person, a TTL strategy, or a cleanup job); its outcome is unknown.',
+                details: { namespace: this.namespace, name: this.name },
+              },
+            );
           case 'gone':
             // Not a failure of ours: compaction. Re-list immediately; back off only if it repeats.
             needGet = true;
@@ -257,7 +270,10 @@ class Waiter {
             break;
           case 'error-event':
             needGet = true;
-            await retry('error', `${end.status.code ?? '?'} ${end.status.reason ?? ''} ${end.status.message ?? ''}`.trim());
+            await retry(
+              'error',
+              `${end.status.code ?? '?'} ${end.status.reason ?? ''} ${end.status.message ?? ''}`.trim(),
+            );
             break;
           case 'aborted':
             // Aborted by the silent-stream guard (the loop is not stopped): resume at once from the fallback's rv.
@@ -338,7 +354,9 @@ class Waiter {
         if (error instanceof ArgoEntraError && error.code === 'ERR_ARGO_WORKFLOW_NOT_FOUND') throw error;
         continue;
       }
-      const moved = wf.metadata.resourceVersion !== undefined && wf.metadata.resourceVersion !== this.last?.metadata.resourceVersion;
+      const moved =
+        wf.metadata.resourceVersion !== undefined &&
+        wf.metadata.resourceVersion !== this.last?.metadata.resourceVersion;
       this.observe(wf);
       if (this.stopped) return;
       if (moved && quietStream && this.stream) {
@@ -351,7 +369,8 @@ class Waiter {
   }
 
   private abortError(reason: unknown): ArgoEntraError {
-    if (reason instanceof Error && reason.name === 'TimeoutError') return this.timeoutError(this.clock.now() - this.startedAt);
+    if (reason instanceof Error && reason.name === 'TimeoutError')
+      return this.timeoutError(this.clock.now() - this.startedAt);
     return new ArgoEntraError('ERR_CANCELLED', `Stopped waiting for workflow "${this.name}": the run was cancelled.`, {
       cause: reason,
       hint: 'The job was cancelled; on-cancel decides what happens to the workflow.',
@@ -361,10 +380,14 @@ class Waiter {
 
   private timeoutError(ms: number): ArgoEntraError {
     const phase = this.last?.status?.phase || 'no status yet';
-    return new ArgoEntraError('ERR_ARGO_TIMEOUT', `Timed out after ${Math.round(ms / 1000)} s waiting for workflow "${this.name}" in namespace "${this.namespace}" (last phase: ${phase}${this.last?.status?.progress ? `, progress ${this.last.status.progress}` : ''}).`, {
-      hint: 'Raise timeout, or look at why the workflow is not finishing (pending pods, suspend steps). on-timeout decides whether it is stopped.',
-      details: this.lastDetails(),
-    });
+    return new ArgoEntraError(
+      'ERR_ARGO_TIMEOUT',
+      `Timed out after ${Math.round(ms / 1000)} s waiting for workflow "${this.name}" in namespace "${this.namespace}" (last phase: ${phase}${this.last?.status?.progress ? `, progress ${this.last.status.progress}` : ''}).`,
+      {
+        hint: 'Raise timeout, or look at why the workflow is not finishing (pending pods, suspend steps). on-timeout decides whether it is stopped.',
+        details: this.lastDetails(),
+      },
+    );
   }
 
   private lastDetails(): Record<string, string> {

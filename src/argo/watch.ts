@@ -34,7 +34,9 @@ export interface StreamRequest {
   readonly timeoutSeconds?: number;
 }
 
-export function watchQuery(req: Pick<StreamRequest, 'name' | 'resourceVersion' | 'timeoutSeconds'>): Record<string, string> {
+export function watchQuery(
+  req: Pick<StreamRequest, 'name' | 'resourceVersion' | 'timeoutSeconds'>,
+): Record<string, string> {
   const query: Record<string, string> = {
     watch: 'true',
     fieldSelector: `metadata.name=${req.name}`,
@@ -49,7 +51,11 @@ export function watchQuery(req: Pick<StreamRequest, 'name' | 'resourceVersion' |
  * Resolves with how the stream ended; rejects only with the client's connection/HTTP errors (the caller classifies
  * them: 410 means gone, transient means back off, anything else is fatal).
  */
-export async function watchWorkflowStream(client: KubeClient, req: StreamRequest, handlers: StreamHandlers): Promise<StreamEnd> {
+export async function watchWorkflowStream(
+  client: KubeClient,
+  req: StreamRequest,
+  handlers: StreamHandlers,
+): Promise<StreamEnd> {
   const local = new AbortController();
   const forward = (): void => local.abort(req.signal.reason);
   if (req.signal.aborted) return { kind: 'aborted' };
@@ -88,7 +94,11 @@ export async function watchWorkflowStream(client: KubeClient, req: StreamRequest
           }
           case 'ERROR': {
             const status = event.object as KubeStatus;
-            finish(status.code === 410 || status.reason === 'Expired' || status.reason === 'Gone' ? { kind: 'gone' } : { kind: 'error-event', status });
+            finish(
+              status.code === 410 || status.reason === 'Expired' || status.reason === 'Gone'
+                ? { kind: 'gone' }
+                : { kind: 'error-event', status },
+            );
             return;
           }
         }

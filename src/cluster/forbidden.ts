@@ -48,7 +48,17 @@ export function parseForbiddenMessage(message: string): ForbiddenInfo | undefine
   }
   const p = PATH_DENIAL.exec(message);
   if (p !== null) {
-    return { user: unescape(p[1] ?? ''), verb: p[2] ?? '', resource: '', subresource: undefined, group: '', namespace: undefined, name: undefined, azureRbac, path: p[3] };
+    return {
+      user: unescape(p[1] ?? ''),
+      verb: p[2] ?? '',
+      resource: '',
+      subresource: undefined,
+      group: '',
+      namespace: undefined,
+      name: undefined,
+      azureRbac,
+      path: p[3],
+    };
   }
   return undefined;
 }

@@ -146,7 +146,11 @@ export interface ForbiddenFacts {
 export function parseForbiddenFacts(message: string): ForbiddenFacts {
   const info = parseForbiddenMessage(message);
   if (info === undefined) return {};
-  const facts: { -readonly [K in keyof ForbiddenFacts]: ForbiddenFacts[K] } = { user: info.user, verb: info.verb, group: info.group };
+  const facts: { -readonly [K in keyof ForbiddenFacts]: ForbiddenFacts[K] } = {
+    user: info.user,
+    verb: info.verb,
+    group: info.group,
+  };
   if (info.resource) facts.resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
   if (info.namespace !== undefined) facts.namespace = info.namespace;
   if (info.path !== undefined) {

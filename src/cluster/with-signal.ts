@@ -6,7 +6,8 @@ import type { KubeClient } from './types.js';
  * job's cancel signal has fired.
  */
 export function withSignal(client: KubeClient, signal: AbortSignal): KubeClient {
-  const join = (own: AbortSignal | undefined): AbortSignal => (own === undefined ? signal : AbortSignal.any([own, signal]));
+  const join = (own: AbortSignal | undefined): AbortSignal =>
+    own === undefined ? signal : AbortSignal.any([own, signal]);
   return {
     server: client.server,
     request: (req) => client.request({ ...req, signal: join(req.signal) }),

@@ -24,7 +24,8 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
   {
     code: 'ERR_SETTINGS_MISSING',
     symptom: 'A required input is not set.',
-    cause: 'client-id, tenant-id, server or namespace (or the workflow for submit, the workflow-name for other operations) was not given.',
+    cause:
+      'client-id, tenant-id, server or namespace (or the workflow for submit, the workflow-name for other operations) was not given.',
     fix: 'Set the named input (action `with:`), CLI flag, or ARGO_ENTRA_* variable.',
   },
   {

@@ -24,7 +24,8 @@ export interface AccessCheck {
 /** The settings `requiredAccess` reads; a full `Settings` fits. */
 export interface AccessSettings {
   readonly cluster: Pick<ClusterSettings, 'namespace'>;
-  readonly workflow: Pick<WorkflowSettings, 'source' | 'wait'> & Partial<Pick<WorkflowSettings, 'onTimeout' | 'onCancel'>>;
+  readonly workflow: Pick<WorkflowSettings, 'source' | 'wait'> &
+    Partial<Pick<WorkflowSettings, 'onTimeout' | 'onCancel'>>;
 }
 
 export interface AccessOptions {

@@ -7,7 +7,10 @@ import { rawFromActionEnv } from '../settings/raw.js';
 import { realSleep, systemClock } from '../util/time.js';
 
 const env = process.env;
-const reporter = createReporter({ reporter: 'github', json: false, debug: env.RUNNER_DEBUG === '1' }, processIo(env.RUNNER_TEMP ?? ''));
+const reporter = createReporter(
+  { reporter: 'github', json: false, debug: env.RUNNER_DEBUG === '1' },
+  processIo(env.RUNNER_TEMP ?? ''),
+);
 const cancel = cancelSignal({ onGraceExpired: () => exitCancelled(reporter) });
 
 await runToExit(

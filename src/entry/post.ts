@@ -5,7 +5,10 @@ import { processIo, runToExit } from '../run/process.js';
 import { parsePostSettings } from '../settings/post.js';
 import { systemClock } from '../util/time.js';
 
-const reporter = createReporter({ reporter: 'github', json: false, debug: process.env.RUNNER_DEBUG === '1' }, processIo(''));
+const reporter = createReporter(
+  { reporter: 'github', json: false, debug: process.env.RUNNER_DEBUG === '1' },
+  processIo(''),
+);
 await runToExit(
   () => reporter,
   () => runPost(parsePostSettings(process.env), reporter, systemClock),

@@ -48,7 +48,8 @@ export class WorkflowCommands {
     if (!path) return false;
     if (!existsSync(path)) throw new Error(`Missing file at path: ${path}`);
     const delimiter = `ghadelimiter_${randomUUID()}`;
-    if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
+    if (name.includes(delimiter) || value.includes(delimiter))
+      throw new Error(`Unexpected input: the value contains the delimiter ${delimiter}`);
     appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
     return true;
   }
@@ -102,7 +103,10 @@ export class WorkflowCommands {
   /** Appends Markdown to the job summary, as `core.summary.addRaw(text, true).write()` does. */
   appendSummary(markdown: string): void {
     const path = this.io.env.GITHUB_STEP_SUMMARY;
-    if (!path) throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
+    if (!path)
+      throw new Error(
+        'Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.',
+      );
     appendFileSync(path, `${markdown}${EOL}`, { encoding: 'utf8' });
   }
 }

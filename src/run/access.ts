@@ -3,7 +3,14 @@ import { createKubeClient, type ClosableKubeClient } from '../cluster/kube-clien
 import { writeKubeconfig } from '../cluster/kubeconfig.js';
 import { withSignal } from '../cluster/with-signal.js';
 import { decodeAccessTokenClaims } from '../diagnose/claims.js';
-import { checkClockSkew, clockSentence, entraDiscoveryUrl, sampleKubeDate, sampleUrlDate, type DateSample } from '../diagnose/clock.js';
+import {
+  checkClockSkew,
+  clockSentence,
+  entraDiscoveryUrl,
+  sampleKubeDate,
+  sampleUrlDate,
+  type DateSample,
+} from '../diagnose/clock.js';
 import { explainingClient, isExplained } from '../diagnose/explain-kube.js';
 import { explainUnauthorized } from '../diagnose/kube-errors.js';
 import { ArgoEntraError, isArgoEntraError } from '../errors.js';
@@ -40,7 +47,10 @@ export async function prepareAccess(settings: Settings, deps: MainDeps, dir: str
   const { reporter, clock } = deps;
   const ci = createCiTokenSource(settings.identity.ciSource);
   // onToken masks every CI token and access token the moment it exists.
-  const tokens = createEntraTokenProvider(settings.identity, ci, { clock, onToken: (secret) => reporter.secret(secret) });
+  const tokens = createEntraTokenProvider(settings.identity, ci, {
+    clock,
+    onToken: (secret) => reporter.secret(secret),
+  });
 
   // Entra's Date header, sampled alongside the sign-in: the clock check costs no extra wait.
   const entraDate = sampleEntraDate(settings, clock);
@@ -54,7 +64,9 @@ export async function prepareAccess(settings: Settings, deps: MainDeps, dir: str
     }
     const claims = summarizeClaims(token.token);
     const ciClaims = tokens.lastAssertionClaims();
-    reporter.info(`CI identity (${settings.identity.ciSource.kind}): sub=${ciClaims?.sub ?? '?'} iss=${ciClaims?.iss ?? '?'}`);
+    reporter.info(
+      `CI identity (${settings.identity.ciSource.kind}): sub=${ciClaims?.sub ?? '?'} iss=${ciClaims?.iss ?? '?'}`,
+    );
     reporter.info(
       `Entra token: app ${claims.appid ?? claims.azp ?? settings.identity.clientId}, object id ${claims.oid ?? '?'}, tenant ${claims.tid ?? settings.identity.tenantId}, ` +
         `audience ${String(claims.aud ?? '?')}, v${claims.ver ?? '?'}, expires ${new Date(token.expiresOnMs).toISOString()}`,
@@ -77,7 +89,9 @@ export async function prepareAccess(settings: Settings, deps: MainDeps, dir: str
     reporter.setOutput('kubeconfig', kubeconfigPath);
     if (settings.cluster.exportKubeconfig) reporter.exportVariable('KUBECONFIG', kubeconfigPath);
   }
-  reporter.info(`Kubeconfig (${settings.cluster.kubeconfigMode} mode, namespace ${settings.cluster.namespace}) written to ${kubeconfigPath}`);
+  reporter.info(
+    `Kubeconfig (${settings.cluster.kubeconfigMode} mode, namespace ${settings.cluster.namespace}) written to ${kubeconfigPath}`,
+  );
 
   let lastSent: string | undefined = accessToken.token;
   const raw = createKubeClient({
@@ -131,7 +145,17 @@ export async function prepareAccess(settings: Settings, deps: MainDeps, dir: str
       throw explainIfUnauthorized(error, accessToken.token, clock.now());
     }
   }
-  return { client, tokens, dir, kubeconfigPath, ciClaims: tokens.lastAssertionClaims, accessClaims, accessToken, username, groups };
+  return {
+    client,
+    tokens,
+    dir,
+    kubeconfigPath,
+    ciClaims: tokens.lastAssertionClaims,
+    accessClaims,
+    accessToken,
+    username,
+    groups,
+  };
 }
 
 /** A bare 401 says nothing; the claims of the token we sent usually say which check the cluster failed. */
@@ -152,7 +176,13 @@ export function sampleEntraDate(settings: Settings, clock: Clock): Promise<DateS
   } catch {
     // keep the raw value in the label
   }
-  return sampleUrlDate(`Entra (${host})`, entraDiscoveryUrl(authorityHost, tenantId), clock, fetch, AbortSignal.timeout(5_000));
+  return sampleUrlDate(
+    `Entra (${host})`,
+    entraDiscoveryUrl(authorityHost, tenantId),
+    clock,
+    fetch,
+    AbortSignal.timeout(5_000),
+  );
 }
 
 /** The API server's Date, read with a bare request (a 401 carries a Date too), so it works before any sign-in. */

@@ -19,21 +19,31 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   resume: 'Resume a suspended workflow: argo-entra resume NAME',
   retry: 'Retry a failed workflow: argo-entra retry NAME',
   resubmit: 'Submit a new workflow from an old one: argo-entra resubmit NAME',
-  kubeconfig: 'Only write the kubeconfig (exec plugin or token) for later kubectl/helm/argo commands, and print its path',
+  kubeconfig:
+    'Only write the kubeconfig (exec plugin or token) for later kubectl/helm/argo commands, and print its path',
   credential: 'kubectl exec credential plugin (written into the kubeconfig; not for direct use)',
   doctor: 'Run every identity and access check, print a report, submit nothing; non-zero exit if anything would fail',
   rbac: 'Print least-privilege Role/RoleBinding YAML: argo-entra rbac --user OBJECT_ID|--group OBJECT_ID -n NS [--operations submit,wait] [--from ...]',
 };
 
 export function usage(command?: string): string {
-  const lines = command && COMMANDS[command] ? [`argo-entra ${command}: ${COMMANDS[command]}`, ''] : ['argo-entra <command> [flags]', '', 'Commands:'];
-  if (!command || !COMMANDS[command]) for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(11)} ${text}`);
+  const lines =
+    command && COMMANDS[command]
+      ? [`argo-entra ${command}: ${COMMANDS[command]}`, '']
+      : ['argo-entra <command> [flags]', '', 'Commands:'];
+  if (!command || !COMMANDS[command])
+    for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(11)} ${text}`);
   lines.push('', 'Flags (each also read from ARGO_ENTRA_<NAME>):');
   for (const input of INPUTS) {
     const flag = `--${input.name}${input.short ? `, -${input.short}` : ''}`;
     lines.push(`  ${flag.padEnd(36)} ${input.description}${input.default ? ` (default: ${input.default})` : ''}`);
   }
-  lines.push('  --from KIND/NAME'.padEnd(38) + ' workflowtemplate/NAME or clusterworkflowtemplate/NAME', '  --json'.padEnd(38) + ' one JSON document on stdout', '', 'Exit codes: 0 ok, 1 workflow failed, 2 bad input, 3 identity, 4 cluster access, 5 timeout, 6 cancelled.');
+  lines.push(
+    '  --from KIND/NAME'.padEnd(38) + ' workflowtemplate/NAME or clusterworkflowtemplate/NAME',
+    '  --json'.padEnd(38) + ' one JSON document on stdout',
+    '',
+    'Exit codes: 0 ok, 1 workflow failed, 2 bad input, 3 identity, 4 cluster access, 5 timeout, 6 cancelled.',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -49,11 +59,24 @@ export async function runCli(argv: readonly string[], env: Env, credentialScript
     process.stdout.write(usage());
     return;
   }
-  let reporter: Reporter = createReporter({ reporter: env.TF_BUILD?.toLowerCase() === 'true' ? 'azure-devops' : 'terminal', json: argv.includes('--json'), debug: env.ARGO_ENTRA_DEBUG === '1' }, processIo(''));
+  let reporter: Reporter = createReporter(
+    {
+      reporter: env.TF_BUILD?.toLowerCase() === 'true' ? 'azure-devops' : 'terminal',
+      json: argv.includes('--json'),
+      debug: env.ARGO_ENTRA_DEBUG === '1',
+    },
+    processIo(''),
+  );
   await runToExit(
     () => reporter,
     async () => {
-      if (command === 'rbac') return printRbac(argv.slice(1));
+      if (command === 'rbac') {
+        if (argv.includes('--help') || argv.includes('-h')) {
+          process.stdout.write(RBAC_USAGE);
+          return 0;
+        }
+        return printRbac(argv.slice(1));
+      }
       const invocation = rawFromCli(argv, env);
       if (invocation.help) {
         process.stdout.write(usage(command));
@@ -61,13 +84,21 @@ export async function runCli(argv: readonly string[], env: Env, credentialScript
       }
       const doctor = command === 'doctor';
       if (!doctor && !OPERATIONS.includes(command as Operation)) {
-        throw new ArgoEntraError('ERR_SETTINGS_INVALID', `Unknown command "${command}".`, { hint: `Commands: ${Object.keys(COMMANDS).join(', ')}.` });
+        throw new ArgoEntraError('ERR_SETTINGS_INVALID', `Unknown command "${command}".`, {
+          hint: `Commands: ${Object.keys(COMMANDS).join(', ')}.`,
+        });
       }
       const raw = new Map(invocation.raw);
       if (doctor) raw.set('diagnose-only', ['true']);
       const hasSource = raw.has('workflow') || raw.has('workflow-template') || raw.has('cluster-workflow-template');
       const operation = doctor ? (raw.get('operation')?.[0] ?? (hasSource ? 'submit' : 'kubeconfig')) : command;
-      const settings = parseSettings(raw, { env, platform: 'cli', operation, positionalWorkflowName: invocation.positionals[0], json: invocation.json });
+      const settings = parseSettings(raw, {
+        env,
+        platform: 'cli',
+        operation,
+        positionalWorkflowName: invocation.positionals[0],
+        json: invocation.json,
+      });
       reporter = createReporter(settings.report, processIo(settings.cluster.tempDir));
       return runMain(settings, {
         reporter,
@@ -81,6 +112,19 @@ export async function runCli(argv: readonly string[], env: Env, credentialScript
   );
   reporter.close?.(Number(process.exitCode ?? 0));
 }
+
+const RBAC_USAGE = `argo-entra rbac: print least-privilege Role/RoleBinding YAML (and ClusterRole/ClusterRoleBinding for
+cluster templates) for an Entra principal.
+
+  --user OBJECT_ID | --group OBJECT_ID   the principal: the app's service principal / managed identity object id
+                                         (the Kubernetes username on AKS), or an Entra group's object id
+  -n, --namespace NS                     the namespace the workflows run in
+  --operations LIST                      comma-separated: submit,wait,stop,terminate,suspend,resume,retry,resubmit
+                                         (default submit,wait)
+  --from KIND/NAME                       a template the principal may submit from (repeatable):
+                                         workflowtemplate/NAME or clusterworkflowtemplate/NAME
+  --wait true|false                      include what waiting needs (default true)
+`;
 
 async function printRbac(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
@@ -97,24 +141,39 @@ async function printRbac(argv: readonly string[]): Promise<number> {
   });
   const principalName = values.user ?? values.group;
   if (!principalName || (values.user && values.group)) {
-    throw new ArgoEntraError('ERR_SETTINGS_MISSING', 'rbac needs exactly one of --user OBJECT_ID or --group OBJECT_ID.', {
-      hint: 'On AKS and with structured authentication mapping username to oid, the user is the Entra object id of the app (service principal) or managed identity.',
-    });
+    throw new ArgoEntraError(
+      'ERR_SETTINGS_MISSING',
+      'rbac needs exactly one of --user OBJECT_ID or --group OBJECT_ID.',
+      {
+        hint: 'On AKS and with structured authentication mapping username to oid, the user is the Entra object id of the app (service principal) or managed identity.',
+      },
+    );
   }
-  if (!values.namespace) throw new ArgoEntraError('ERR_SETTINGS_MISSING', 'rbac needs --namespace (-n).', { hint: 'Give the namespace the workflows run in.' });
+  if (!values.namespace)
+    throw new ArgoEntraError('ERR_SETTINGS_MISSING', 'rbac needs --namespace (-n).', {
+      hint: 'Give the namespace the workflows run in.',
+    });
   const operations = values.operations.split(',').map((op) => op.trim());
   for (const op of operations) {
     if (!OPERATIONS.includes(op as Operation)) {
-      throw new ArgoEntraError('ERR_SETTINGS_INVALID', `--operations: "${op}" is not an operation.`, { hint: `Use a comma-separated list of ${OPERATIONS.join(', ')}.` });
+      throw new ArgoEntraError('ERR_SETTINGS_INVALID', `--operations: "${op}" is not an operation.`, {
+        hint: `Use a comma-separated list of ${OPERATIONS.join(', ')}.`,
+      });
     }
   }
   const templates = (values.from ?? []).map((from) => {
     const [kind, name] = from.split('/');
-    if (!name || !kind) throw new ArgoEntraError('ERR_SETTINGS_INVALID', `--from "${from}" is not KIND/NAME.`, { hint: 'Use --from workflowtemplate/NAME or clusterworkflowtemplate/NAME.' });
+    if (!name || !kind)
+      throw new ArgoEntraError('ERR_SETTINGS_INVALID', `--from "${from}" is not KIND/NAME.`, {
+        hint: 'Use --from workflowtemplate/NAME or clusterworkflowtemplate/NAME.',
+      });
     return { kind: 'template' as const, name, clusterScope: kind.toLowerCase().startsWith('cluster') };
   });
   const { leastPrivilegeRbac, requiredAccessFor } = await import('../diagnose/rbac.js');
-  const checks = requiredAccessFor(operations as Operation[], values.namespace, { wait: values.wait !== 'false', templates });
+  const checks = requiredAccessFor(operations as Operation[], values.namespace, {
+    wait: values.wait !== 'false',
+    templates,
+  });
   const rbac = leastPrivilegeRbac({
     principal: values.user ? { kind: 'user', name: values.user } : { kind: 'group', name: principalName },
     namespace: values.namespace,

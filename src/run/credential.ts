@@ -22,7 +22,9 @@ export async function runCredential(argv: readonly string[], env: NodeJS.Process
     const failure = toArgoEntraError(error);
     const hint = failure.hint === undefined ? '' : ` Hint: ${failure.hint}`;
     // One line: AADSTS descriptions carry CR/LF, and kubectl shows stderr verbatim.
-    process.stderr.write(`argo-entra credential: ${failure.code}: ${failure.message}${hint}`.replace(/\s+/g, ' ') + '\n');
+    process.stderr.write(
+      `argo-entra credential: ${failure.code}: ${failure.message}${hint}`.replace(/\s+/g, ' ') + '\n',
+    );
     return failure.exitCode;
   }
 }

@@ -31,7 +31,9 @@ export async function runMain(settings: Settings, deps: MainDeps): Promise<numbe
   const { reporter } = deps;
   for (const secret of settings.secrets) reporter.secret(secret);
   if (settings.cluster.insecureSkipTlsVerify) {
-    reporter.warning('insecure-skip-tls-verify is on: the API server certificate is not verified. Never use this in production.');
+    reporter.warning(
+      'insecure-skip-tls-verify is on: the API server certificate is not verified. Never use this in production.',
+    );
   }
 
   const dir = await makePrivateDir(settings.cluster.tempDir);

@@ -23,7 +23,11 @@ export interface OperationResult {
 }
 
 /** Submit, or act on an existing workflow; then wait if asked, applying on-timeout / on-cancel. */
-export async function runOperation(settings: Settings, access: PreparedAccess, deps: MainDeps): Promise<OperationResult> {
+export async function runOperation(
+  settings: Settings,
+  access: PreparedAccess,
+  deps: MainDeps,
+): Promise<OperationResult> {
   const { reporter } = deps;
   const { client } = access;
   const namespace = settings.cluster.namespace;
@@ -44,12 +48,19 @@ export async function runOperation(settings: Settings, access: PreparedAccess, d
   let ours = false;
   if (settings.operation === 'submit') {
     const built = buildWorkflow(settings.workflow, namespace, { stamp });
-    const submitted = await submitWorkflow(client, namespace, built, { dryRun: settings.workflow.dryRun, signal: deps.cancel });
+    const submitted = await submitWorkflow(client, namespace, built, {
+      dryRun: settings.workflow.dryRun,
+      signal: deps.cancel,
+    });
     for (const warning of submitted.warnings) reporter.warning(warning);
     workflow = submitted.workflow;
     action = submitted.kind;
     ours = submitted.kind !== 'dry-run';
-    const verb = { created: 'Created', attached: 'Attached to the earlier submission of this step:', 'dry-run': 'Dry run (nothing stored):' }[submitted.kind];
+    const verb = {
+      created: 'Created',
+      attached: 'Attached to the earlier submission of this step:',
+      'dry-run': 'Dry run (nothing stored):',
+    }[submitted.kind];
     reporter.info(`${verb} workflow ${namespace}/${workflow.metadata.name ?? workflow.metadata.generateName ?? ''}`);
     if (submitted.kind === 'dry-run') return { workflow, action, waited: false };
   } else if (settings.operation === 'wait') {
@@ -66,7 +77,8 @@ export async function runOperation(settings: Settings, access: PreparedAccess, d
     workflow = result.workflow;
     action = operation;
     ours = operation === 'resubmit' && result.submit?.kind === 'created';
-    if (result.podsDeleted.length > 0) reporter.info(`Deleted ${result.podsDeleted.length} pod(s) of reset nodes so the controller re-creates them.`);
+    if (result.podsDeleted.length > 0)
+      reporter.info(`Deleted ${result.podsDeleted.length} pod(s) of reset nodes so the controller re-creates them.`);
     reporter.info(`${operation}: done on workflow ${namespace}/${workflow.metadata.name ?? ''}`);
   }
 
@@ -74,7 +86,8 @@ export async function runOperation(settings: Settings, access: PreparedAccess, d
   reporter.setOutput('workflow-name', name);
   if (workflow.metadata.uid) reporter.setOutput('workflow-uid', workflow.metadata.uid);
   reporter.setOutput('namespace', namespace);
-  if (ours && settings.workflow.onCancel !== 'leave') saveCancelTarget(settings, access, name, settings.workflow.onCancel, deps);
+  if (ours && settings.workflow.onCancel !== 'leave')
+    saveCancelTarget(settings, access, name, settings.workflow.onCancel, deps);
 
   const waitable = action !== 'suspend' && settings.workflow.wait;
   if (!waitable) {
@@ -88,11 +101,20 @@ export async function runOperation(settings: Settings, access: PreparedAccess, d
 
 function requireName(settings: Settings): string {
   const name = settings.workflow.workflowName;
-  if (!name) throw new ArgoEntraError('ERR_SETTINGS_MISSING', `Operation ${settings.operation} needs workflow-name.`, { hint: 'Set workflow-name.' });
+  if (!name)
+    throw new ArgoEntraError('ERR_SETTINGS_MISSING', `Operation ${settings.operation} needs workflow-name.`, {
+      hint: 'Set workflow-name.',
+    });
   return name;
 }
 
-function saveCancelTarget(settings: Settings, access: PreparedAccess, name: string, policy: Exclude<ShutdownPolicy, 'leave'>, deps: MainDeps): void {
+function saveCancelTarget(
+  settings: Settings,
+  access: PreparedAccess,
+  name: string,
+  policy: Exclude<ShutdownPolicy, 'leave'>,
+  deps: MainDeps,
+): void {
   const target: CancelTarget = {
     server: settings.cluster.server,
     caData: settings.cluster.caData,
@@ -105,7 +127,13 @@ function saveCancelTarget(settings: Settings, access: PreparedAccess, name: stri
   deps.reporter.saveState(STATE.cancelTarget, JSON.stringify(target));
 }
 
-async function waitWithPolicies(settings: Settings, access: PreparedAccess, name: string, deps: MainDeps, ours: boolean): Promise<Workflow> {
+async function waitWithPolicies(
+  settings: Settings,
+  access: PreparedAccess,
+  name: string,
+  deps: MainDeps,
+  ours: boolean,
+): Promise<Workflow> {
   const { reporter } = deps;
   const namespace = settings.cluster.namespace;
   try {
@@ -127,7 +155,8 @@ async function waitWithPolicies(settings: Settings, access: PreparedAccess, name
     if (!isArgoEntraError(error)) throw error;
     // The step ends without publishResult: still tell later steps (if: failure()) the last phase the wait saw.
     const lastPhase = error.details['phase'];
-    if ((error.code === 'ERR_ARGO_TIMEOUT' || error.code === 'ERR_CANCELLED') && lastPhase) reporter.setOutput('phase', lastPhase);
+    if ((error.code === 'ERR_ARGO_TIMEOUT' || error.code === 'ERR_CANCELLED') && lastPhase)
+      reporter.setOutput('phase', lastPhase);
     if (error.code === 'ERR_ARGO_TIMEOUT') {
       await applyPolicy(access, namespace, name, settings.workflow.onTimeout, 'on-timeout', deps);
       await publishTimedOut(settings, access, name, error, deps);
@@ -135,20 +164,32 @@ async function waitWithPolicies(settings: Settings, access: PreparedAccess, name
     }
     if (error.code === 'ERR_CANCELLED' && ours) {
       // Only when it took effect: otherwise the post step (cancel target + cached token) gets a second try.
-      if (await applyPolicy(access, namespace, name, settings.workflow.onCancel, 'on-cancel', deps)) reporter.saveState(STATE.done, 'true');
+      if (await applyPolicy(access, namespace, name, settings.workflow.onCancel, 'on-cancel', deps))
+        reporter.saveState(STATE.done, 'true');
     }
     throw error;
   }
 }
 
 /** Runs after the job's own signal has fired, so it gets a short budget of its own (the runner kills ~10 s after SIGINT). */
-async function applyPolicy(access: PreparedAccess, namespace: string, name: string, policy: ShutdownPolicy, input: string, deps: MainDeps): Promise<boolean> {
+async function applyPolicy(
+  access: PreparedAccess,
+  namespace: string,
+  name: string,
+  policy: ShutdownPolicy,
+  input: string,
+  deps: MainDeps,
+): Promise<boolean> {
   if (policy === 'leave') {
     deps.reporter.info(`${input}: leave: workflow ${namespace}/${name} keeps running.`);
     return true;
   }
   try {
-    await applyShutdown(access.client, namespace, name, policy, { signal: AbortSignal.timeout(5_000), clock: deps.clock, sleep: deps.sleep });
+    await applyShutdown(access.client, namespace, name, policy, {
+      signal: AbortSignal.timeout(5_000),
+      clock: deps.clock,
+      sleep: deps.sleep,
+    });
     deps.reporter.warning(`${input}: ${policy} applied to workflow ${namespace}/${name}.`);
     return true;
   } catch (error) {

@@ -29,14 +29,20 @@ export async function runPost(settings: PostSettings, reporter: Reporter, clock:
         });
         try {
           await applyShutdown(client, target.namespace, target.name, target.policy);
-          reporter.warning(`The job ended before workflow ${target.namespace}/${target.name} finished: applied on-cancel (${target.policy}).`);
+          reporter.warning(
+            `The job ended before workflow ${target.namespace}/${target.name} finished: applied on-cancel (${target.policy}).`,
+          );
         } catch (error) {
-          reporter.warning(`Could not apply on-cancel (${target.policy}) to ${target.namespace}/${target.name}: ${(error as Error).message}`);
+          reporter.warning(
+            `Could not apply on-cancel (${target.policy}) to ${target.namespace}/${target.name}: ${(error as Error).message}`,
+          );
         } finally {
           client.close();
         }
       } else {
-        reporter.warning(`The job ended before workflow ${target.namespace}/${target.name} finished, and no valid token was left to apply on-cancel.`);
+        reporter.warning(
+          `The job ended before workflow ${target.namespace}/${target.name} finished, and no valid token was left to apply on-cancel.`,
+        );
       }
     }
   } finally {

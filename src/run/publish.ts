@@ -9,14 +9,26 @@ import type { MainDeps } from './main.js';
 import type { OperationResult } from './operate.js';
 
 /** Operations whose end is judged by the workflow's phase; stop/terminate/suspend succeed when applied. */
-const PHASE_DECIDES: ReadonlySet<OperationResult['action']> = new Set(['created', 'attached', 'wait', 'resume', 'retry', 'resubmit']);
+const PHASE_DECIDES: ReadonlySet<OperationResult['action']> = new Set([
+  'created',
+  'attached',
+  'wait',
+  'resume',
+  'retry',
+  'resubmit',
+]);
 
 export function phaseDecidesExit(action: OperationResult['action']): boolean {
   return PHASE_DECIDES.has(action);
 }
 
 /** Outputs, job summary and the exit decision for a finished operation. */
-export async function publishResult(settings: Settings, access: PreparedAccess, result: OperationResult, deps: MainDeps): Promise<number> {
+export async function publishResult(
+  settings: Settings,
+  access: PreparedAccess,
+  result: OperationResult,
+  deps: MainDeps,
+): Promise<number> {
   const { reporter } = deps;
   const outcome = workflowOutcome(result.workflow, settings.workflow.argoUiUrl);
   for (const [name, value] of Object.entries(outcomeOutputs(outcome))) reporter.setOutput(name, value);
@@ -28,7 +40,9 @@ export async function publishResult(settings: Settings, access: PreparedAccess, 
     return 0;
   }
   if (failure) throw failure;
-  reporter.info(`Workflow ${where} ${outcome.phase}${outcome.durationSeconds === undefined ? '' : ` in ${outcome.durationSeconds}s`}.`);
+  reporter.info(
+    `Workflow ${where} ${outcome.phase}${outcome.durationSeconds === undefined ? '' : ` in ${outcome.durationSeconds}s`}.`,
+  );
   return 0;
 }
 
@@ -63,10 +77,18 @@ async function writeSummary(
  * A wait that timed out still owes the job its outputs and summary: one GET (short budget, after on-timeout was
  * applied) shows where the workflow stands. Best effort: the timeout itself is what the step reports.
  */
-export async function publishTimedOut(settings: Settings, access: PreparedAccess, name: string, timeout: ArgoEntraError, deps: MainDeps): Promise<void> {
+export async function publishTimedOut(
+  settings: Settings,
+  access: PreparedAccess,
+  name: string,
+  timeout: ArgoEntraError,
+  deps: MainDeps,
+): Promise<void> {
   try {
     const workflow = await getWorkflow(access.client, settings.cluster.namespace, name, AbortSignal.timeout(3_000));
-    for (const [output, value] of Object.entries(outcomeOutputs(workflowOutcome(workflow, settings.workflow.argoUiUrl)))) {
+    for (const [output, value] of Object.entries(
+      outcomeOutputs(workflowOutcome(workflow, settings.workflow.argoUiUrl)),
+    )) {
       deps.reporter.setOutput(output, value);
     }
     await writeSummary(settings, access, workflow, timeout, deps);

@@ -22,7 +22,14 @@ const GITHUB_PERMISSIONS_YAML = `permissions:
  * source must be fully configured or it is an error that says which variable is missing.
  */
 export function resolveCiSource(inputs: CiSourceInputs, env: Env): CiSourceConfig {
-  const wanted = oneOf('ci-token-source', inputs.source, ['auto', 'github', 'azure-devops', 'gitlab', 'token-file', 'explicit'] as const);
+  const wanted = oneOf('ci-token-source', inputs.source, [
+    'auto',
+    'github',
+    'azure-devops',
+    'gitlab',
+    'token-file',
+    'explicit',
+  ] as const);
   const candidates = wanted === 'auto' ? CI_SOURCE_ORDER : [wanted];
   for (const kind of candidates) {
     const config = tryKind(kind, inputs, env, wanted !== 'auto');
@@ -44,7 +51,8 @@ function tryKind(kind: CiSourceKind, inputs: CiSourceInputs, env: Env, required:
     case 'github': {
       const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
       const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-      if (requestUrl && requestToken) return { kind, requestUrl: httpsOrLoopback('ACTIONS_ID_TOKEN_REQUEST_URL', requestUrl), requestToken };
+      if (requestUrl && requestToken)
+        return { kind, requestUrl: httpsOrLoopback('ACTIONS_ID_TOKEN_REQUEST_URL', requestUrl), requestToken };
       if (required) throw githubMissing();
       return undefined;
     }
@@ -106,11 +114,17 @@ function githubMissing(): ArgoEntraError {
   );
 }
 
-function adoMissing(uri: string | undefined, token: string | undefined, connection: string | undefined): ArgoEntraError {
+function adoMissing(
+  uri: string | undefined,
+  token: string | undefined,
+  connection: string | undefined,
+): ArgoEntraError {
   const lacks = [
     uri ? undefined : 'SYSTEM_OIDCREQUESTURI',
     token ? undefined : 'SYSTEM_ACCESSTOKEN (map it: env: SYSTEM_ACCESSTOKEN: $(System.AccessToken))',
-    connection ? undefined : 'the service connection id (azure-devops-service-connection / ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION)',
+    connection
+      ? undefined
+      : 'the service connection id (azure-devops-service-connection / ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION)',
   ].filter(Boolean);
   return new ArgoEntraError('ERR_CI_TOKEN_NOT_FOUND', `Azure DevOps OIDC needs ${lacks.join(', ')}.`, {
     hint: 'In the pipeline step add:\n  env:\n    SYSTEM_ACCESSTOKEN: $(System.AccessToken)\n    ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION: <service connection id>',

@@ -17,46 +17,160 @@ export interface InputDefinition {
 }
 
 export const INPUTS: readonly InputDefinition[] = [
-  { name: 'client-id', description: 'Application (client) ID of the Entra app registration or user-assigned managed identity that holds the federated credential (GUID).', env: ['AZURE_CLIENT_ID'] },
+  {
+    name: 'client-id',
+    description:
+      'Application (client) ID of the Entra app registration or user-assigned managed identity that holds the federated credential (GUID).',
+    env: ['AZURE_CLIENT_ID'],
+  },
   { name: 'tenant-id', description: 'Directory (tenant) ID (GUID).', env: ['AZURE_TENANT_ID'] },
-  { name: 'authority-host', description: 'Entra authority host (https URL).', default: 'https://login.microsoftonline.com', env: ['AZURE_AUTHORITY_HOST'] },
-  { name: 'audience', description: "Audience of the CI OIDC token; must equal the federated credential's audience.", default: 'api://AzureADTokenExchange' },
-  { name: 'scope', description: 'Scope requested from Entra: one resource ending in /.default. Default is the AKS server application.', default: '6dae42f8-4368-4678-94ff-3960e28e3630/.default' },
-  { name: 'ci-token-source', description: 'Where the CI OIDC token comes from: auto, github, azure-devops, gitlab, token-file or explicit. auto takes the first present of: ci-token, token-file (or AZURE_FEDERATED_TOKEN_FILE), GitHub, Azure DevOps, GitLab.', default: 'auto' },
-  { name: 'ci-token', description: 'A CI OIDC token given directly (masked). Prefer the automatic sources.', secret: true },
-  { name: 'token-file', description: 'Path of a file holding the CI OIDC token (re-read on every use), e.g. a Kubernetes workload-identity token.', env: ['AZURE_FEDERATED_TOKEN_FILE'] },
-  { name: 'gitlab-token-variable', description: 'GitLab: name of the environment variable that id_tokens fills.', default: 'ARGO_ENTRA_ID_TOKEN' },
-  { name: 'azure-devops-service-connection', description: 'Azure DevOps: the service connection ID (GUID) whose federated identity is used.', env: ['AZURESUBSCRIPTION_SERVICE_CONNECTION_ID'] },
+  {
+    name: 'authority-host',
+    description: 'Entra authority host (https URL).',
+    default: 'https://login.microsoftonline.com',
+    env: ['AZURE_AUTHORITY_HOST'],
+  },
+  {
+    name: 'audience',
+    description: "Audience of the CI OIDC token; must equal the federated credential's audience.",
+    default: 'api://AzureADTokenExchange',
+  },
+  {
+    name: 'scope',
+    description: 'Scope requested from Entra: one resource ending in /.default. Default is the AKS server application.',
+    default: '6dae42f8-4368-4678-94ff-3960e28e3630/.default',
+  },
+  {
+    name: 'ci-token-source',
+    description:
+      'Where the CI OIDC token comes from: auto, github, azure-devops, gitlab, token-file or explicit. auto takes the first present of: ci-token, token-file (or AZURE_FEDERATED_TOKEN_FILE), GitHub, Azure DevOps, GitLab.',
+    default: 'auto',
+  },
+  {
+    name: 'ci-token',
+    description: 'A CI OIDC token given directly (masked). Prefer the automatic sources.',
+    secret: true,
+  },
+  {
+    name: 'token-file',
+    description:
+      'Path of a file holding the CI OIDC token (re-read on every use), e.g. a Kubernetes workload-identity token.',
+    env: ['AZURE_FEDERATED_TOKEN_FILE'],
+  },
+  {
+    name: 'gitlab-token-variable',
+    description: 'GitLab: name of the environment variable that id_tokens fills.',
+    default: 'ARGO_ENTRA_ID_TOKEN',
+  },
+  {
+    name: 'azure-devops-service-connection',
+    description: 'Azure DevOps: the service connection ID (GUID) whose federated identity is used.',
+    env: ['AZURESUBSCRIPTION_SERVICE_CONNECTION_ID'],
+  },
   { name: 'server', description: 'Kubernetes API server URL (https).' },
-  { name: 'certificate-authority-data', description: "Base64 of the PEM CA bundle the API server's certificate chains to." },
-  { name: 'certificate-authority', description: 'Path of a PEM CA bundle file (instead of certificate-authority-data).' },
-  { name: 'insecure-skip-tls-verify', description: 'Turn off TLS verification of the API server (never in production; prints a warning).', default: 'false' },
-  { name: 'namespace', description: 'The one namespace the kubeconfig is scoped to and workflows run in (DNS-1123 label).', short: 'n' },
-  { name: 'kubeconfig-mode', description: 'exec: the kubeconfig runs argo-entra as a kubectl credential plugin that refreshes the token; token: the kubeconfig holds the access token itself.', default: 'exec' },
-  { name: 'export-kubeconfig', description: 'Export KUBECONFIG for later steps (the file is removed by the post step).', default: 'true' },
-  { name: 'operation', description: 'submit, wait, stop, terminate, suspend, resume, retry, resubmit, or kubeconfig (credentials only).', default: 'submit' },
-  { name: 'workflow', description: 'Workflow manifest: a file path or inline YAML/JSON (exactly one argoproj.io/v1alpha1 Workflow).' },
+  {
+    name: 'certificate-authority-data',
+    description: "Base64 of the PEM CA bundle the API server's certificate chains to.",
+  },
+  {
+    name: 'certificate-authority',
+    description: 'Path of a PEM CA bundle file (instead of certificate-authority-data).',
+  },
+  {
+    name: 'insecure-skip-tls-verify',
+    description: 'Turn off TLS verification of the API server (never in production; prints a warning).',
+    default: 'false',
+  },
+  {
+    name: 'namespace',
+    description: 'The one namespace the kubeconfig is scoped to and workflows run in (DNS-1123 label).',
+    short: 'n',
+  },
+  {
+    name: 'kubeconfig-mode',
+    description:
+      'exec: the kubeconfig runs argo-entra as a kubectl credential plugin that refreshes the token; token: the kubeconfig holds the access token itself.',
+    default: 'exec',
+  },
+  {
+    name: 'export-kubeconfig',
+    description: 'Export KUBECONFIG for later steps (the file is removed by the post step).',
+    default: 'true',
+  },
+  {
+    name: 'operation',
+    description: 'submit, wait, stop, terminate, suspend, resume, retry, resubmit, or kubeconfig (credentials only).',
+    default: 'submit',
+  },
+  {
+    name: 'workflow',
+    description: 'Workflow manifest: a file path or inline YAML/JSON (exactly one argoproj.io/v1alpha1 Workflow).',
+  },
   { name: 'workflow-template', description: 'Submit from this WorkflowTemplate (in the namespace).' },
   { name: 'cluster-workflow-template', description: 'Submit from this ClusterWorkflowTemplate.' },
   { name: 'entrypoint', description: 'Override the entrypoint template.', short: 'e' },
-  { name: 'parameters', description: 'Workflow parameters: lines of name=value, or a YAML map.', short: 'p', multiple: true },
+  {
+    name: 'parameters',
+    description: 'Workflow parameters: lines of name=value, or a YAML map.',
+    short: 'p',
+    multiple: true,
+  },
   { name: 'parameter-file', description: 'Path of a YAML or JSON file of parameters (a map of name to value).' },
-  { name: 'labels', description: 'Extra labels: name=value, separated by commas or new lines.', short: 'l', multiple: true },
+  {
+    name: 'labels',
+    description: 'Extra labels: name=value, separated by commas or new lines.',
+    short: 'l',
+    multiple: true,
+  },
   { name: 'annotations', description: 'Extra annotations: name=value, one per line.', multiple: true },
   { name: 'name', description: 'Exact workflow name (instead of a generated one).' },
   { name: 'generate-name', description: 'Prefix for a generated workflow name.' },
-  { name: 'service-account', description: 'Service account the workflow pods run as (not allowed with strict template referencing).' },
-  { name: 'workflow-name', description: 'The existing workflow that wait, stop, terminate, suspend, resume, retry and resubmit act on.' },
+  {
+    name: 'service-account',
+    description: 'Service account the workflow pods run as (not allowed with strict template referencing).',
+  },
+  {
+    name: 'workflow-name',
+    description: 'The existing workflow that wait, stop, terminate, suspend, resume, retry and resubmit act on.',
+  },
   { name: 'wait', description: 'Wait for the workflow to finish and report its phase.', default: 'true' },
-  { name: 'timeout', description: 'Longest wait, e.g. 90s, 30m, 1h30m (0 = no limit). On expiry exit code 5 and on-timeout applies.', default: '0' },
+  {
+    name: 'timeout',
+    description: 'Longest wait, e.g. 90s, 30m, 1h30m (0 = no limit). On expiry exit code 5 and on-timeout applies.',
+    default: '0',
+  },
   // No action.yml default: the runner would always pass it, and the default depends on the operation.
-  { name: 'on-timeout', description: 'What to do with the workflow when the wait times out: stop, terminate or leave. Default: stop, except leave for operation wait (a workflow this job did not start).' },
-  { name: 'on-cancel', description: 'What to do with the workflow this job created when the job is cancelled: stop, terminate or leave.', default: 'stop' },
-  { name: 'dry-run', description: 'none, client (build and validate locally) or server (API server dry run, nothing stored).', default: 'none' },
+  {
+    name: 'on-timeout',
+    description:
+      'What to do with the workflow when the wait times out: stop, terminate or leave. Default: stop, except leave for operation wait (a workflow this job did not start).',
+  },
+  {
+    name: 'on-cancel',
+    description: 'What to do with the workflow this job created when the job is cancelled: stop, terminate or leave.',
+    default: 'stop',
+  },
+  {
+    name: 'dry-run',
+    description: 'none, client (build and validate locally) or server (API server dry run, nothing stored).',
+    default: 'none',
+  },
   { name: 'argo-ui-url', description: 'Base URL of the Argo UI, for links in outputs and the job summary.' },
-  { name: 'preflight', description: 'Before acting, check who the cluster thinks we are and that every needed permission is granted.', default: 'true' },
-  { name: 'diagnose-only', description: 'Run every check, print a report, submit nothing; exit non-zero if anything would fail.', default: 'false' },
-  { name: 'least-privilege', description: 'off, warn (default) or enforce: flag identities that can do far more than the operation needs.', default: 'warn' },
+  {
+    name: 'preflight',
+    description: 'Before acting, check who the cluster thinks we are and that every needed permission is granted.',
+    default: 'true',
+  },
+  {
+    name: 'diagnose-only',
+    description: 'Run every check, print a report, submit nothing; exit non-zero if anything would fail.',
+    default: 'false',
+  },
+  {
+    name: 'least-privilege',
+    description: 'off, warn (default) or enforce: flag identities that can do far more than the operation needs.',
+    default: 'warn',
+  },
 ];
 
 export const OUTPUTS: ReadonlyArray<{ readonly name: string; readonly description: string }> = [
@@ -71,7 +185,10 @@ export const OUTPUTS: ReadonlyArray<{ readonly name: string; readonly descriptio
   { name: 'duration', description: 'Duration in seconds.' },
   { name: 'outputs', description: 'JSON of status.outputs.parameters.' },
   { name: 'url', description: 'Link to the workflow in the Argo UI (when argo-ui-url is set).' },
-  { name: 'error-code', description: 'The argo-entra error code when the step failed, e.g. ERR_ENTRA_SUBJECT_MISMATCH.' },
+  {
+    name: 'error-code',
+    description: 'The argo-entra error code when the step failed, e.g. ERR_ENTRA_SUBJECT_MISMATCH.',
+  },
 ];
 
 export function inputDefinition(name: string): InputDefinition {

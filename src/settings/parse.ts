@@ -64,11 +64,15 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
     try {
       return readFile(full);
     } catch (error) {
-      throw new ArgoEntraError('ERR_SETTINGS_INVALID', `Input "${input}": cannot read file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, {
-        cause: error,
-        hint: `Check the path is relative to the working directory (${cwd}) and the file is checked out.`,
-        details: { input },
-      });
+      throw new ArgoEntraError(
+        'ERR_SETTINGS_INVALID',
+        `Input "${input}": cannot read file "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        {
+          cause: error,
+          hint: `Check the path is relative to the working directory (${cwd}) and the file is checked out.`,
+          details: { input },
+        },
+      );
     }
   };
 
@@ -98,7 +102,12 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
 
   const scope = withDefault('scope');
   if (!/^\S+\/\.default$/.test(scope)) {
-    throw invalid('scope', scope, 'one resource followed by /.default, e.g. 6dae42f8-4368-4678-94ff-3960e28e3630/.default', 'Client credentials accept exactly one scope: the resource (application ID URI or GUID) with /.default.');
+    throw invalid(
+      'scope',
+      scope,
+      'one resource followed by /.default, e.g. 6dae42f8-4368-4678-94ff-3960e28e3630/.default',
+      'Client credentials accept exactly one scope: the resource (application ID URI or GUID) with /.default.',
+    );
   }
   const identity: IdentitySettings = {
     clientId: guid('client-id', clientId),
@@ -114,25 +123,39 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
   const report = parseReport();
   validateOperation(operation, workflow);
 
-  return Object.freeze({ operation, identity, cluster, workflow, report, run: readRunContext(ctx.env), secrets: Object.freeze(secrets) });
+  return Object.freeze({
+    operation,
+    identity,
+    cluster,
+    workflow,
+    report,
+    run: readRunContext(ctx.env),
+    secrets: Object.freeze(secrets),
+  });
 
   function parseCluster(): ClusterSettings {
     const server = one('server');
-    if (!server) throw missing('server', 'the API server URL, e.g. https://myaks-dns-1234.hcp.westeurope.azmk8s.io:443');
+    if (!server)
+      throw missing('server', 'the API server URL, e.g. https://myaks-dns-1234.hcp.westeurope.azmk8s.io:443');
     const namespace = one('namespace');
     if (!namespace) throw missing('namespace', 'the namespace to scope the kubeconfig to (DNS-1123 label)');
     const caDataInput = one('certificate-authority-data');
     const caFile = one('certificate-authority');
     if (caDataInput && caFile) {
-      throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Give either "certificate-authority-data" or "certificate-authority", not both.', {
-        hint: 'Remove one of the two inputs.',
-      });
+      throw new ArgoEntraError(
+        'ERR_SETTINGS_CONFLICT',
+        'Give either "certificate-authority-data" or "certificate-authority", not both.',
+        {
+          hint: 'Remove one of the two inputs.',
+        },
+      );
     }
     let caData: string | undefined;
     if (caDataInput) caData = base64Pem('certificate-authority-data', caDataInput);
     if (caFile) {
       const pem = readInputFile('certificate-authority', caFile);
-      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw invalid('certificate-authority', caFile, 'a file of PEM certificates');
+      if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+        throw invalid('certificate-authority', caFile, 'a file of PEM certificates');
       caData = Buffer.from(pem).toString('base64');
     }
     const tempDir = ctx.env.RUNNER_TEMP || ctx.env.AGENT_TEMPDIRECTORY || tmpdir();
@@ -151,28 +174,49 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
     const manifest = one('workflow');
     const template = one('workflow-template');
     const clusterTemplate = one('cluster-workflow-template');
-    const given = [manifest && 'workflow', template && 'workflow-template', clusterTemplate && 'cluster-workflow-template'].filter(Boolean);
+    const given = [
+      manifest && 'workflow',
+      template && 'workflow-template',
+      clusterTemplate && 'cluster-workflow-template',
+    ].filter(Boolean);
     if (given.length > 1) {
-      throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', `Give only one of workflow, workflow-template and cluster-workflow-template (got ${given.join(' and ')}).`, {
-        hint: 'A workflow comes either from a manifest or from one template.',
-      });
+      throw new ArgoEntraError(
+        'ERR_SETTINGS_CONFLICT',
+        `Give only one of workflow, workflow-template and cluster-workflow-template (got ${given.join(' and ')}).`,
+        {
+          hint: 'A workflow comes either from a manifest or from one template.',
+        },
+      );
     }
     let source: WorkflowSource | undefined;
     if (manifest) source = manifestSource(manifest);
-    else if (template) source = { kind: 'template', name: dnsSubdomain('workflow-template', template), clusterScope: false };
-    else if (clusterTemplate) source = { kind: 'template', name: dnsSubdomain('cluster-workflow-template', clusterTemplate), clusterScope: true };
+    else if (template)
+      source = { kind: 'template', name: dnsSubdomain('workflow-template', template), clusterScope: false };
+    else if (clusterTemplate)
+      source = {
+        kind: 'template',
+        name: dnsSubdomain('cluster-workflow-template', clusterTemplate),
+        clusterScope: true,
+      };
 
     const parameters: Array<readonly [string, string]> = parsePairs('parameters', all('parameters'), /\r?\n/);
     const parameterFile = one('parameter-file');
     if (parameterFile) parameters.unshift(...parameterFileEntries(parameterFile));
     const labels = Object.fromEntries(
-      parsePairs('labels', all('labels'), /[,\r\n]/).map(([k, v]) => [labelKey('labels', k), labelValue('labels', k, v)]),
+      parsePairs('labels', all('labels'), /[,\r\n]/).map(([k, v]) => [
+        labelKey('labels', k),
+        labelValue('labels', k, v),
+      ]),
     );
-    const annotations = Object.fromEntries(parsePairs('annotations', all('annotations'), /\r?\n/).map(([k, v]) => [labelKey('annotations', k), v]));
+    const annotations = Object.fromEntries(
+      parsePairs('annotations', all('annotations'), /\r?\n/).map(([k, v]) => [labelKey('annotations', k), v]),
+    );
     const name = one('name');
     const generateName = one('generate-name');
     if (name && generateName) {
-      throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Give either "name" or "generate-name", not both.', { hint: 'Remove one of the two inputs.' });
+      throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Give either "name" or "generate-name", not both.', {
+        hint: 'Remove one of the two inputs.',
+      });
     }
     const workflowName = ctx.positionalWorkflowName ?? one('workflow-name');
     const argoUiUrl = one('argo-ui-url');
@@ -188,7 +232,11 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
       workflowName: workflowName === undefined ? undefined : dnsSubdomain('workflow-name', workflowName),
       wait: bool('wait', withDefault('wait')),
       timeoutMs: durationMs('timeout', withDefault('timeout')),
-      onTimeout: oneOf('on-timeout', one('on-timeout') ?? (operation === 'wait' ? 'leave' : 'stop'), ['stop', 'terminate', 'leave'] as const),
+      onTimeout: oneOf('on-timeout', one('on-timeout') ?? (operation === 'wait' ? 'leave' : 'stop'), [
+        'stop',
+        'terminate',
+        'leave',
+      ] as const),
       onCancel: oneOf('on-cancel', withDefault('on-cancel'), ['stop', 'terminate', 'leave'] as const),
       dryRun: oneOf('dry-run', withDefault('dry-run'), ['none', 'client', 'server'] as const),
       argoUiUrl: argoUiUrl === undefined ? undefined : httpsOrHttpUrl('argo-ui-url', argoUiUrl),
@@ -205,7 +253,12 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
     if (inline) return { kind: 'manifest', text: value, origin: 'inline' };
     const full = isAbsolute(value) ? value : resolve(cwd, value);
     if (!fileExists(full)) {
-      throw invalid('workflow', value, 'a path to a Workflow manifest file, or the manifest itself (YAML or JSON)', `No file at ${full}. Check out the repository first (actions/checkout) or inline the manifest.`);
+      throw invalid(
+        'workflow',
+        value,
+        'a path to a Workflow manifest file, or the manifest itself (YAML or JSON)',
+        `No file at ${full}. Check out the repository first (actions/checkout) or inline the manifest.`,
+      );
     }
     return { kind: 'manifest', text: readInputFile('workflow', value), origin: value };
   }
@@ -225,7 +278,10 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
       preflight: bool('preflight', withDefault('preflight')),
       diagnoseOnly: bool('diagnose-only', withDefault('diagnose-only')),
       leastPrivilege: oneOf('least-privilege', withDefault('least-privilege'), ['off', 'warn', 'enforce'] as const),
-      debug: ctx.env.ARGO_ENTRA_DEBUG === '1' || ctx.env.RUNNER_DEBUG === '1' || ctx.env.SYSTEM_DEBUG?.toLowerCase() === 'true',
+      debug:
+        ctx.env.ARGO_ENTRA_DEBUG === '1' ||
+        ctx.env.RUNNER_DEBUG === '1' ||
+        ctx.env.SYSTEM_DEBUG?.toLowerCase() === 'true',
     };
   }
 }
@@ -253,14 +309,21 @@ function httpsOrHttpUrl(input: string, value: string): string {
 
 function validateOperation(operation: Operation, workflow: WorkflowSettings): void {
   if (operation === 'submit' && !workflow.source) {
-    throw missing('workflow', 'a manifest ("workflow"), or "workflow-template" / "cluster-workflow-template", for operation submit');
+    throw missing(
+      'workflow',
+      'a manifest ("workflow"), or "workflow-template" / "cluster-workflow-template", for operation submit',
+    );
   }
   if (operation !== 'submit' && operation !== 'kubeconfig' && !workflow.workflowName) {
     throw missing('workflow-name', `the workflow that operation ${operation} acts on`);
   }
   if (operation !== 'submit' && workflow.source) {
-    throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', `Operation ${operation} acts on an existing workflow; "workflow"/"workflow-template" only apply to submit.`, {
-      hint: 'Use operation: submit to create a workflow, or drop the manifest/template input.',
-    });
+    throw new ArgoEntraError(
+      'ERR_SETTINGS_CONFLICT',
+      `Operation ${operation} acts on an existing workflow; "workflow"/"workflow-template" only apply to submit.`,
+      {
+        hint: 'Use operation: submit to create a workflow, or drop the manifest/template input.',
+      },
+    );
   }
 }

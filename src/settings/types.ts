@@ -5,15 +5,7 @@
  */
 
 export type Operation =
-  | 'submit'
-  | 'wait'
-  | 'stop'
-  | 'terminate'
-  | 'resume'
-  | 'suspend'
-  | 'retry'
-  | 'resubmit'
-  | 'kubeconfig';
+  'submit' | 'wait' | 'stop' | 'terminate' | 'resume' | 'suspend' | 'retry' | 'resubmit' | 'kubeconfig';
 
 export const OPERATIONS: readonly Operation[] = [
   'submit',

@@ -19,14 +19,21 @@ export function invalid(input: string, value: string, expected: string, hint?: s
 
 export function missing(input: string, expected: string, hint?: string): ArgoEntraError {
   return new ArgoEntraError('ERR_SETTINGS_MISSING', `Input "${input}" is required: ${expected}.`, {
-    hint: hint ?? `Set "${input}" (action input, --${input} flag, or ARGO_ENTRA_${input.toUpperCase().replace(/-/g, '_')}).`,
+    hint:
+      hint ??
+      `Set "${input}" (action input, --${input} flag, or ARGO_ENTRA_${input.toUpperCase().replace(/-/g, '_')}).`,
     details: { input },
   });
 }
 
 export function guid(input: string, value: string): string {
   if (!GUID.test(value)) {
-    throw invalid(input, value, 'a GUID such as 00000000-0000-0000-0000-000000000000', `Copy "${input}" from the app registration's Overview page in the Entra admin center.`);
+    throw invalid(
+      input,
+      value,
+      'a GUID such as 00000000-0000-0000-0000-000000000000',
+      `Copy "${input}" from the app registration's Overview page in the Entra admin center.`,
+    );
   }
   return value.toLowerCase();
 }
@@ -39,20 +46,29 @@ export function httpsUrl(input: string, value: string): string {
     throw invalid(input, value, 'an https URL such as https://example.com');
   }
   if (url.protocol !== 'https:') throw invalid(input, value, 'an https URL (http is not accepted)');
-  if (url.username || url.password) throw invalid(input, '(URL with credentials)', 'an https URL without user:password');
+  if (url.username || url.password)
+    throw invalid(input, '(URL with credentials)', 'an https URL without user:password');
   return value.replace(/\/+$/, '');
 }
 
 export function dnsLabel(input: string, value: string): string {
   if (value.length > 63 || !DNS1123_LABEL.test(value)) {
-    throw invalid(input, value, 'a DNS-1123 label: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit');
+    throw invalid(
+      input,
+      value,
+      'a DNS-1123 label: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+    );
   }
   return value;
 }
 
 export function dnsSubdomain(input: string, value: string): string {
   if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    throw invalid(input, value, 'a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", at most 253 characters');
+    throw invalid(
+      input,
+      value,
+      'a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", at most 253 characters',
+    );
   }
   return value;
 }
@@ -92,9 +108,14 @@ export function base64Pem(input: string, value: string): string {
   const compact = value.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
     if (value.includes('-----BEGIN CERTIFICATE-----')) {
-      throw invalid(input, '(PEM text)', 'base64 of the PEM bundle, not the PEM itself', `Encode it: base64 -w0 ca.crt, or pass the file path as "certificate-authority".`);
+      throw invalid(
+        input,
+        '(PEM text)',
+        'base64 of the PEM bundle, not the PEM itself',
+        `Encode it: base64 -w0 ca.crt, or pass the file path as "certificate-authority".`,
+      );
     }
-    throw invalid(input, value, 'base64 of a PEM certificate bundle (as in a kubeconfig\'s certificate-authority-data)');
+    throw invalid(input, value, "base64 of a PEM certificate bundle (as in a kubeconfig's certificate-authority-data)");
   }
   const decoded = Buffer.from(compact, 'base64').toString('utf8');
   if (!decoded.includes('-----BEGIN CERTIFICATE-----')) {
@@ -103,20 +124,29 @@ export function base64Pem(input: string, value: string): string {
   return compact;
 }
 
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 
 export function labelKey(input: string, key: string): string {
   const name = key.includes('/') ? key.slice(key.lastIndexOf('/') + 1) : key;
   if (!LABEL_NAME.test(key) || name.length > 63) {
-    throw invalid(input, key, 'a Kubernetes label/annotation key: optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."');
+    throw invalid(
+      input,
+      key,
+      'a Kubernetes label/annotation key: optional DNS prefix and "/", then at most 63 letters, digits, "-", "_", "."',
+    );
   }
   return key;
 }
 
 export function labelValue(input: string, key: string, value: string): string {
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    throw invalid(input, `${key}=${value}`, 'label values of at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit');
+    throw invalid(
+      input,
+      `${key}=${value}`,
+      'label values of at most 63 letters, digits, "-", "_", ".", starting and ending with a letter or digit',
+    );
   }
   return value;
 }

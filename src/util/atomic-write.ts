@@ -6,7 +6,11 @@ import { open, rename, rm } from 'node:fs/promises';
  * a parallel credential plugin) sees the old file or the whole new one and a failure never leaves half a file.
  * `sync` adds an fsync before the rename, for files that must survive a crash (the kubeconfig).
  */
-export async function writePrivateFileAtomic(target: string, text: string, options: { readonly sync?: boolean } = {}): Promise<void> {
+export async function writePrivateFileAtomic(
+  target: string,
+  text: string,
+  options: { readonly sync?: boolean } = {},
+): Promise<void> {
   const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {

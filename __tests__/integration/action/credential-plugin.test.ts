@@ -6,7 +6,14 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execBlockOf, jwtExpiryMs, readKubeconfig, runExecPlugin, type ExecBlock, type PluginRun } from '../../helpers/kubeconfig.js';
+import {
+  execBlockOf,
+  jwtExpiryMs,
+  readKubeconfig,
+  runExecPlugin,
+  type ExecBlock,
+  type PluginRun,
+} from '../../helpers/kubeconfig.js';
 import { runBundle, stackTraceLines } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, expectNoSecrets } from '../../helpers/secret-scan.js';
 import { kubeconfigInputs, startIdentityWorld, type IdentityWorld } from './fixture.js';
@@ -32,7 +39,11 @@ const scanPluginRuns = (world: IdentityWorld): void => {
 };
 
 async function startJob(world: IdentityWorld): Promise<Job> {
-  const main = await runBundle('main', { inputs: kubeconfigInputs(world), oidc: world.github, caPath: world.pki.caPath });
+  const main = await runBundle('main', {
+    inputs: kubeconfigInputs(world),
+    oidc: world.github,
+    caPath: world.pki.caPath,
+  });
   expect(main.code).toBe(0);
   expectNoSecrets([main], emulatorSecrets(world.entra, world.github));
   const file = main.outputs['kubeconfig'] ?? '';
@@ -66,7 +77,11 @@ function expectOneCredential(run: PluginRun): { token: string; expirationMs: num
 
 function expireCache(cachePath: string): void {
   const entry = JSON.parse(readFileSync(cachePath, 'utf8')) as { token: string };
-  writeFileSync(cachePath, JSON.stringify({ token: entry.token, expiresOnMs: Date.now() - 1000, obtainedOnMs: Date.now() - 3_600_000 }), { mode: 0o600 });
+  writeFileSync(
+    cachePath,
+    JSON.stringify({ token: entry.token, expiresOnMs: Date.now() - 1000, obtainedOnMs: Date.now() - 3_600_000 }),
+    { mode: 0o600 },
+  );
 }
 
 describe('default token lifetime (1 h)', () => {
@@ -139,7 +154,13 @@ describe('default token lifetime (1 h)', () => {
   it('an Entra rejection on refresh: exit 3, one line with the AADSTS code, no stack', async () => {
     expireCache(job.cachePath);
     const stranger = world.entra.addApp(world.tenantId, {
-      federatedCredentials: [{ issuer: world.github.issuer, subject: 'repo:octo-org/other:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] }],
+      federatedCredentials: [
+        {
+          issuer: world.github.issuer,
+          subject: 'repo:octo-org/other:ref:refs/heads/main',
+          audiences: ['api://AzureADTokenExchange'],
+        },
+      ],
     });
     const exec = { ...job.exec, args: job.exec.args.map((a) => (a === world.app.clientId ? stranger.clientId : a)) };
     const run = await runExecPlugin(exec, job.stepEnv);
@@ -191,7 +212,9 @@ describe('short Entra token lifetimes (6 s): refresh margin min(5 min, lifetime/
     // a token is never handed out again once replaced
     const lastIndex = new Map(seen.map((s, i) => [s.token, i]));
     const firstIndex = new Map([...seen].reverse().map((s, i) => [s.token, seen.length - 1 - i]));
-    const spans = distinct.map((t) => [firstIndex.get(t) ?? 0, lastIndex.get(t) ?? 0] as const).sort((a, b) => a[0] - b[0]);
+    const spans = distinct
+      .map((t) => [firstIndex.get(t) ?? 0, lastIndex.get(t) ?? 0] as const)
+      .sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]?.[0]).toBeGreaterThan(spans[i - 1]?.[1] ?? 0);
   }, 90_000);
 });

@@ -50,19 +50,84 @@ const guidApp = (fics: Array<{ issuer: string; subject: string }>) =>
 
 const CASES: readonly Case[] = [
   // ---- settings: exit 2 ----------------------------------------------------------------------------------------
-  { name: 'client-id not a GUID', inputs: () => ({ 'client-id': 'my-app' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['client-id', 'my-app', /GUID/] },
-  { name: 'namespace missing', inputs: () => ({ namespace: '' }), code: 'ERR_SETTINGS_MISSING', exit: 2, says: ['namespace'] },
-  { name: 'namespace not a DNS-1123 label', inputs: () => ({ namespace: 'Team_A' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['namespace', 'Team_A'] },
-  { name: 'authority-host over http', inputs: () => ({ 'authority-host': 'http://login.microsoftonline.com' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['authority-host', /https/] },
-  { name: 'server over http', inputs: () => ({ server: 'http://10.0.0.1:6443' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['server'] },
-  { name: 'certificate-authority-data not base64 PEM', inputs: () => ({ 'certificate-authority-data': 'not-a-ca' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['certificate-authority-data'] },
-  { name: 'CA data and CA file together', inputs: () => ({ 'certificate-authority': '/etc/ssl/certs/ca.pem' }), code: 'ERR_SETTINGS_CONFLICT', exit: 2 },
-  { name: 'scope without /.default', inputs: () => ({ scope: 'https://management.azure.com' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['scope', '/.default'] },
-  { name: 'unknown operation', inputs: () => ({ operation: 'deploy' }), code: 'ERR_SETTINGS_INVALID', exit: 2, says: ['operation', 'deploy'] },
-  { name: 'submit without a workflow', inputs: () => ({ operation: 'submit' }), code: 'ERR_SETTINGS_MISSING', exit: 2, says: ['workflow'] },
+  {
+    name: 'client-id not a GUID',
+    inputs: () => ({ 'client-id': 'my-app' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['client-id', 'my-app', /GUID/],
+  },
+  {
+    name: 'namespace missing',
+    inputs: () => ({ namespace: '' }),
+    code: 'ERR_SETTINGS_MISSING',
+    exit: 2,
+    says: ['namespace'],
+  },
+  {
+    name: 'namespace not a DNS-1123 label',
+    inputs: () => ({ namespace: 'Team_A' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['namespace', 'Team_A'],
+  },
+  {
+    name: 'authority-host over http',
+    inputs: () => ({ 'authority-host': 'http://login.microsoftonline.com' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['authority-host', /https/],
+  },
+  {
+    name: 'server over http',
+    inputs: () => ({ server: 'http://10.0.0.1:6443' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['server'],
+  },
+  {
+    name: 'certificate-authority-data not base64 PEM',
+    inputs: () => ({ 'certificate-authority-data': 'not-a-ca' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['certificate-authority-data'],
+  },
+  {
+    name: 'CA data and CA file together',
+    inputs: () => ({ 'certificate-authority': '/etc/ssl/certs/ca.pem' }),
+    code: 'ERR_SETTINGS_CONFLICT',
+    exit: 2,
+  },
+  {
+    name: 'scope without /.default',
+    inputs: () => ({ scope: 'https://management.azure.com' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['scope', '/.default'],
+  },
+  {
+    name: 'unknown operation',
+    inputs: () => ({ operation: 'deploy' }),
+    code: 'ERR_SETTINGS_INVALID',
+    exit: 2,
+    says: ['operation', 'deploy'],
+  },
+  {
+    name: 'submit without a workflow',
+    inputs: () => ({ operation: 'submit' }),
+    code: 'ERR_SETTINGS_MISSING',
+    exit: 2,
+    says: ['workflow'],
+  },
 
   // ---- CI token: exit 3 -----------------------------------------------------------------------------------------
-  { name: 'no id-token permission', oidc: 'none', code: 'ERR_CI_TOKEN_NOT_FOUND', exit: 3, says: ['permissions:\n  id-token: write'] },
+  {
+    name: 'no id-token permission',
+    oidc: 'none',
+    code: 'ERR_CI_TOKEN_NOT_FOUND',
+    exit: 3,
+    says: ['permissions:\n  id-token: write'],
+  },
   {
     name: 'request token rejected by the token service',
     oidc: () => ({ requestUrl: world.github.requestUrl, requestToken: 'ghs_expired_request_token_0000000000' }),
@@ -74,21 +139,27 @@ const CASES: readonly Case[] = [
   // ---- Entra (real AADSTS replies): exit 3 -----------------------------------------------------------------------
   {
     name: 'AADSTS700213 subject mismatch (hint names the presented subject)',
-    inputs: () => ({ 'client-id': guidApp([{ issuer: world.github.issuer, subject: 'repo:octo-org/octo-repo:environment:prod' }]) }),
+    inputs: () => ({
+      'client-id': guidApp([{ issuer: world.github.issuer, subject: 'repo:octo-org/octo-repo:environment:prod' }]),
+    }),
     code: 'ERR_ENTRA_SUBJECT_MISMATCH',
     exit: 3,
     says: ['AADSTS700213', SUBJECT, 'az ad app federated-credential create'],
   },
   {
     name: 'AADSTS7002138 subject differs only in case',
-    inputs: () => ({ 'client-id': guidApp([{ issuer: world.github.issuer, subject: SUBJECT.replace('octo-repo', 'Octo-Repo') }]) }),
+    inputs: () => ({
+      'client-id': guidApp([{ issuer: world.github.issuer, subject: SUBJECT.replace('octo-repo', 'Octo-Repo') }]),
+    }),
     code: 'ERR_ENTRA_SUBJECT_CASE',
     exit: 3,
     says: [SUBJECT],
   },
   {
     name: 'AADSTS700211 issuer mismatch',
-    inputs: () => ({ 'client-id': guidApp([{ issuer: 'https://token.actions.githubusercontent.com', subject: SUBJECT }]) }),
+    inputs: () => ({
+      'client-id': guidApp([{ issuer: 'https://token.actions.githubusercontent.com', subject: SUBJECT }]),
+    }),
     code: 'ERR_ENTRA_ISSUER_MISMATCH',
     exit: 3,
     says: ['AADSTS700211'],
@@ -107,8 +178,20 @@ const CASES: readonly Case[] = [
     exit: 3,
     says: ['AADSTS70025'],
   },
-  { name: 'AADSTS700016 unknown app', inputs: () => ({ 'client-id': randomUUID() }), code: 'ERR_ENTRA_APP_NOT_FOUND', exit: 3, says: ['AADSTS700016'] },
-  { name: 'AADSTS90002 unknown tenant', inputs: () => ({ 'tenant-id': randomUUID() }), code: 'ERR_ENTRA_TENANT_NOT_FOUND', exit: 3, says: [/90002/] },
+  {
+    name: 'AADSTS700016 unknown app',
+    inputs: () => ({ 'client-id': randomUUID() }),
+    code: 'ERR_ENTRA_APP_NOT_FOUND',
+    exit: 3,
+    says: ['AADSTS700016'],
+  },
+  {
+    name: 'AADSTS90002 unknown tenant',
+    inputs: () => ({ 'tenant-id': randomUUID() }),
+    code: 'ERR_ENTRA_TENANT_NOT_FOUND',
+    exit: 3,
+    says: [/90002/],
+  },
   {
     name: 'AADSTS500011 resource not in the tenant',
     inputs: () => ({ scope: 'api://no-such-resource/.default' }),
@@ -153,7 +236,11 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'preflight: API server certificate from another CA',
-    inputs: () => ({ server: kube.url, 'certificate-authority-data': Buffer.from(otherPki.caPem).toString('base64'), preflight: 'true' }),
+    inputs: () => ({
+      server: kube.url,
+      'certificate-authority-data': Buffer.from(otherPki.caPem).toString('base64'),
+      preflight: 'true',
+    }),
     code: 'ERR_KUBE_TLS',
     exit: 4,
   },

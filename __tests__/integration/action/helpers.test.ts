@@ -5,7 +5,8 @@
 import { parseFileCommand } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, scanForSecrets } from '../../helpers/secret-scan.js';
 
-const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjpyZWY6cmVmcy9oZWFkcy9tYWluIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
+const JWT =
+  'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjpyZWY6cmVmcy9oZWFkcy9tYWluIn0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU';
 const [, PAYLOAD, SIGNATURE] = JWT.split('.');
 
 describe('parseFileCommand', () => {
@@ -24,7 +25,11 @@ describe('parseFileCommand', () => {
       'ghadelimiter_3',
       '',
     ].join('\n');
-    expect(parseFileCommand(text)).toEqual({ kubeconfig: '/tmp/y/kubeconfig', message: 'line one\nline two', plain: 'a=b' });
+    expect(parseFileCommand(text)).toEqual({
+      kubeconfig: '/tmp/y/kubeconfig',
+      message: 'line one\nline two',
+      plain: 'a=b',
+    });
   });
 
   it('an unterminated heredoc is an error, not a silent drop', () => {
@@ -51,19 +56,34 @@ describe('scanForSecrets', () => {
       ],
       [JWT, 'ghs_requesttoken_123456'],
     );
-    expect(findings.map((f) => f.where)).toEqual(['main#0 stdout line 1', 'main#1 stderr line 1', 'main#2 GITHUB_OUTPUT line 2', 'main#3 GITHUB_STEP_SUMMARY line 1']);
+    expect(findings.map((f) => f.where)).toEqual([
+      'main#0 stdout line 1',
+      'main#1 stderr line 1',
+      'main#2 GITHUB_OUTPUT line 2',
+      'main#3 GITHUB_STEP_SUMMARY line 1',
+    ]);
   });
 
-  it('exempts only the hosts\' mask registrations on stdout', () => {
-    const ok = run({ stdout: `::add-mask::${JWT}\n##vso[task.setvariable variable=ARGO_ENTRA_SECRET_1;issecret=true]${JWT}` });
+  it("exempts only the hosts' mask registrations on stdout", () => {
+    const ok = run({
+      stdout: `::add-mask::${JWT}\n##vso[task.setvariable variable=ARGO_ENTRA_SECRET_1;issecret=true]${JWT}`,
+    });
     expect(scanForSecrets([ok], [JWT])).toEqual([]);
     expect(scanForSecrets([run({ stderr: `::add-mask::${JWT}` })], [JWT])).toHaveLength(1);
-    expect(scanForSecrets([run({ stdout: `##vso[task.setvariable variable=x;isOutput=true]${JWT}` })], [JWT])).toHaveLength(1);
+    expect(
+      scanForSecrets([run({ stdout: `##vso[task.setvariable variable=x;isOutput=true]${JWT}` })], [JWT]),
+    ).toHaveLength(1);
   });
 
   it('collects minted tokens and request tokens from emulator-shaped objects', () => {
     expect(
-      emulatorSecrets({ issued: ['a1'] }, { issuerCore: { minted: ['b1'] }, requestToken: 'r1' }, { core: { minted: ['c1'] } }, { accessToken: 'd1' }, 'e1').sort(),
+      emulatorSecrets(
+        { issued: ['a1'] },
+        { issuerCore: { minted: ['b1'] }, requestToken: 'r1' },
+        { core: { minted: ['c1'] } },
+        { accessToken: 'd1' },
+        'e1',
+      ).sort(),
     ).toEqual(['a1', 'b1', 'c1', 'd1', 'e1', 'r1']);
   });
 });

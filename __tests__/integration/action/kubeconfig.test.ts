@@ -88,7 +88,10 @@ describe('operation kubeconfig, exec mode (default)', () => {
     expect(statSync(path.join(dir, 'token-cache.json')).mode & 0o777).toBe(0o600);
 
     // Every token was registered with the runner's masker the moment it existed.
-    const masked = main.stdout.split('\n').filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length));
+    const masked = main.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::add-mask::'))
+      .map((l) => l.slice('::add-mask::'.length));
     expect(masked).toContain(world.github.requestToken);
     expect(masked).toEqual(expect.arrayContaining(world.github.issuerCore.minted.slice(-1)));
     expect(masked).toEqual(expect.arrayContaining(world.entra.issued.slice(-1)));

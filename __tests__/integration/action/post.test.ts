@@ -6,7 +6,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { startKubeStandIn, type KubeStandIn } from '../../helpers/kube-stand-in.js';
-import { errorAnnotations, runBundle, runPostAfter, stackTraceLines, type BundleRun } from '../../helpers/run-bundle.js';
+import {
+  errorAnnotations,
+  runBundle,
+  runPostAfter,
+  stackTraceLines,
+  type BundleRun,
+} from '../../helpers/run-bundle.js';
 import { CANCEL_GRACE_MS } from '../../../src/run/process.js';
 import { kubeconfigInputs, RunLog, startIdentityWorld, type IdentityWorld } from './fixture.js';
 
@@ -47,7 +53,9 @@ async function expectPostRemoves(main: BundleRun): Promise<BundleRun> {
 }
 
 it('after a successful main', async () => {
-  const main = log.add(await runBundle('main', { inputs: kubeconfigInputs(world), oidc: world.github, caPath: world.pki.caPath }));
+  const main = log.add(
+    await runBundle('main', { inputs: kubeconfigInputs(world), oidc: world.github, caPath: world.pki.caPath }),
+  );
   expect(main.code).toBe(0);
   expect(existsSync(main.outputs['kubeconfig'] ?? '')).toBe(true);
   await expectPostRemoves(main);
@@ -55,10 +63,20 @@ it('after a successful main', async () => {
 
 it('after main failed at the Entra exchange (AADSTS700213), once the directory existed', async () => {
   const stranger = world.entra.addApp(world.tenantId, {
-    federatedCredentials: [{ issuer: world.github.issuer, subject: 'repo:octo-org/other:ref:refs/heads/main', audiences: ['api://AzureADTokenExchange'] }],
+    federatedCredentials: [
+      {
+        issuer: world.github.issuer,
+        subject: 'repo:octo-org/other:ref:refs/heads/main',
+        audiences: ['api://AzureADTokenExchange'],
+      },
+    ],
   });
   const main = log.add(
-    await runBundle('main', { inputs: kubeconfigInputs(world, { 'client-id': stranger.clientId }), oidc: world.github, caPath: world.pki.caPath }),
+    await runBundle('main', {
+      inputs: kubeconfigInputs(world, { 'client-id': stranger.clientId }),
+      oidc: world.github,
+      caPath: world.pki.caPath,
+    }),
   );
   expect(main.code).toBe(3);
   expect(main.outputs['error-code']).toBe('ERR_ENTRA_SUBJECT_MISMATCH');
@@ -70,7 +88,11 @@ it('after main failed later: kubeconfig and cache written, then the API server a
   kube.mode = 'unauthorized';
   const main = log.add(
     await runBundle('main', {
-      inputs: kubeconfigInputs(world, { server: kube.url, 'certificate-authority-data': kube.caData, preflight: 'true' }),
+      inputs: kubeconfigInputs(world, {
+        server: kube.url,
+        'certificate-authority-data': kube.caData,
+        preflight: 'true',
+      }),
       oidc: world.github,
       caPath: world.pki.caPath,
     }),
@@ -120,10 +142,19 @@ describe('cancelled main (the runner sends SIGINT, then SIGTERM ~7.5 s later, th
     const before = kube.requests.length;
     const main = log.add(
       await runBundle('main', {
-        inputs: kubeconfigInputs(world, { server: kube.url, 'certificate-authority-data': kube.caData, preflight: 'true' }),
+        inputs: kubeconfigInputs(world, {
+          server: kube.url,
+          'certificate-authority-data': kube.caData,
+          preflight: 'true',
+        }),
         oidc: world.github,
         caPath: world.pki.caPath,
-        signal: { signal: 'SIGTERM', when: () => kube.requests.length > before, delayMs: 200, then: { signal: 'SIGKILL', afterMs: 10_000 } },
+        signal: {
+          signal: 'SIGTERM',
+          when: () => kube.requests.length > before,
+          delayMs: 200,
+          then: { signal: 'SIGKILL', afterMs: 10_000 },
+        },
         timeoutMs: 30_000,
       }),
     );

@@ -40,11 +40,16 @@ afterAll(async () => {
 
 function clusterFlags(): string[] {
   return [
-    '--authority-host', world.entra.authorityHost,
-    '--server', SERVER,
-    '--certificate-authority-data', Buffer.from(world.pki.caPem).toString('base64'),
-    '-n', 'team-a',
-    '--preflight', 'false',
+    '--authority-host',
+    world.entra.authorityHost,
+    '--server',
+    SERVER,
+    '--certificate-authority-data',
+    Buffer.from(world.pki.caPem).toString('base64'),
+    '-n',
+    'team-a',
+    '--preflight',
+    'false',
   ];
 }
 
@@ -90,7 +95,10 @@ describe('Azure DevOps (TF_BUILD=True, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
     expect(ado.tokenRequests.length - before).toBe(1);
     const request = ado.tokenRequests.at(-1);
     expect(request?.method).toBe('POST');
-    expect(request?.query).toMatchObject({ 'api-version': '7.1', serviceConnectionId: env['ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION'] });
+    expect(request?.query).toMatchObject({
+      'api-version': '7.1',
+      serviceConnectionId: env['ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION'],
+    });
 
     const lines = run.stdout.split('\n');
     const output = lines.find((l) => l.startsWith('##vso[task.setvariable variable=kubeconfig;isOutput=true]'));
@@ -109,7 +117,9 @@ describe('Azure DevOps (TF_BUILD=True, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
     expect(secrets).toContain(ado.issuerCore.minted.at(-1));
     expect(secrets).toContain(world.entra.issued.at(-1));
     // a secret is registered before any line that could carry it
-    expect(lines.findIndex((l) => l.includes('issecret=true'))).toBeLessThan(lines.findIndex((l) => l.includes('isOutput=true')));
+    expect(lines.findIndex((l) => l.includes('issecret=true'))).toBeLessThan(
+      lines.findIndex((l) => l.includes('isOutput=true')),
+    );
 
     const exec = execBlockOf(readKubeconfig(file));
     expect(exec.args[0]).toBe(bundlePath('credential'));
@@ -136,7 +146,9 @@ describe('Azure DevOps (TF_BUILD=True, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
     const { SYSTEM_ACCESSTOKEN: _dropped, ...rest } = env;
     const run = await cli(['kubeconfig', ...clusterFlags()], rest);
     expect(run.code).toBe(3);
-    const issue = run.stdout.split('\n').find((l) => l.startsWith('##vso[task.logissue type=error;code=ERR_CI_TOKEN_NOT_FOUND]'));
+    const issue = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('##vso[task.logissue type=error;code=ERR_CI_TOKEN_NOT_FOUND]'));
     expect(issue).toBeDefined();
     expect(issue).toContain('SYSTEM_ACCESSTOKEN: $(System.AccessToken)');
     expect(run.stdout).toContain('##vso[task.setvariable variable=error-code;isOutput=true]ERR_CI_TOKEN_NOT_FOUND');
@@ -145,11 +157,15 @@ describe('Azure DevOps (TF_BUILD=True, SYSTEM_OIDCREQUESTURI, SYSTEM_ACCESSTOKEN
 
   it('subject mismatch (connection renamed): exit 3, ERR_ENTRA_SUBJECT_MISMATCH names the sc:// subject', async () => {
     const stranger = world.entra.addApp(world.tenantId, {
-      federatedCredentials: [{ issuer: ado.issuer, subject: `sc://${ado.organization}/${ado.project}/renamed`, audiences: [AUD] }],
+      federatedCredentials: [
+        { issuer: ado.issuer, subject: `sc://${ado.organization}/${ado.project}/renamed`, audiences: [AUD] },
+      ],
     });
     const run = await cli(['kubeconfig', ...clusterFlags()], { ...env, AZURE_CLIENT_ID: stranger.clientId });
     expect(run.code).toBe(3);
-    const issue = run.stdout.split('\n').find((l) => l.startsWith('##vso[task.logissue type=error;code=ERR_ENTRA_SUBJECT_MISMATCH]'));
+    const issue = run.stdout
+      .split('\n')
+      .find((l) => l.startsWith('##vso[task.logissue type=error;code=ERR_ENTRA_SUBJECT_MISMATCH]'));
     expect(issue).toContain(`sc://${ado.organization}/${ado.project}/aks-prod`);
     expect(stackTraceLines(run.stdout + run.stderr)).toEqual([]);
   }, 60_000);
@@ -195,7 +211,9 @@ describe('GitLab (id_tokens variable, issuer = the instance)', () => {
     expect(file.startsWith(env['TMPDIR'] + path.sep)).toBe(true);
     expect(run.stdout).toContain(`export KUBECONFIG='${file}'`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(world.entra.tokenRequests.at(-1)?.body).toContain(encodeURIComponent(env['ARGO_ENTRA_ID_TOKEN'] ?? '').slice(0, 40));
+    expect(world.entra.tokenRequests.at(-1)?.body).toContain(
+      encodeURIComponent(env['ARGO_ENTRA_ID_TOKEN'] ?? '').slice(0, 40),
+    );
 
     const exec = execBlockOf(readKubeconfig(file));
     expect(flagValue(exec.args, '--ci')).toBe('gitlab');
@@ -203,7 +221,10 @@ describe('GitLab (id_tokens variable, issuer = the instance)', () => {
     expect(readFileSync(file, 'utf8')).not.toContain(env['ARGO_ENTRA_ID_TOKEN']);
 
     expireCache(flagValue(exec.args, '--cache') ?? '');
-    const plugin = await runExecPlugin(exec, { ARGO_ENTRA_ID_TOKEN: env['ARGO_ENTRA_ID_TOKEN'] ?? '', NODE_EXTRA_CA_CERTS: world.pki.caPath });
+    const plugin = await runExecPlugin(exec, {
+      ARGO_ENTRA_ID_TOKEN: env['ARGO_ENTRA_ID_TOKEN'] ?? '',
+      NODE_EXTRA_CA_CERTS: world.pki.caPath,
+    });
     pluginRuns.push(plugin);
     expect(plugin.stderr).toBe('');
     expect(world.entra.issued).toContain(plugin.credential?.status.token);
@@ -212,7 +233,12 @@ describe('GitLab (id_tokens variable, issuer = the instance)', () => {
   it('--json: one JSON document on stdout with the kubeconfig output, human lines on stderr, no token', async () => {
     const run = await cli(['kubeconfig', '--json', ...clusterFlags()], env);
     expect(run.code).toBe(0);
-    const doc = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; outputs: Record<string, string>; variables: Record<string, string> };
+    const doc = JSON.parse(run.stdout) as {
+      ok: boolean;
+      exitCode: number;
+      outputs: Record<string, string>;
+      variables: Record<string, string>;
+    };
     expect(doc.ok).toBe(true);
     expect(doc.exitCode).toBe(0);
     expect(doc.outputs['kubeconfig']).toMatch(/kubeconfig$/);
@@ -232,12 +258,19 @@ describe('GitLab (id_tokens variable, issuer = the instance)', () => {
 describe('workload identity token file (AZURE_FEDERATED_TOKEN_FILE)', () => {
   it('kubeconfig from the projected token; the plugin re-reads the file on refresh (rotated token)', async () => {
     const clientId = world.entra.addApp(world.tenantId, {
-      federatedCredentials: [{ issuer: k8sIssuer.issuer, subject: 'system:serviceaccount:ci:runner', audiences: [AUD] }],
+      federatedCredentials: [
+        { issuer: k8sIssuer.issuer, subject: 'system:serviceaccount:ci:runner', audiences: [AUD] },
+      ],
     }).clientId;
     const dir = freshDir('argo-entra-wi-');
     const tokenFile = path.join(dir, 'azure-identity-token');
     writeFileSync(tokenFile, await k8sIssuer.mintServiceAccountToken('ci', 'runner'));
-    const env = { AZURE_FEDERATED_TOKEN_FILE: tokenFile, AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: world.tenantId, TMPDIR: dir };
+    const env = {
+      AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+      AZURE_CLIENT_ID: clientId,
+      AZURE_TENANT_ID: world.tenantId,
+      TMPDIR: dir,
+    };
     const run = await cli(['kubeconfig', ...clusterFlags()], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

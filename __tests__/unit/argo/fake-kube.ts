@@ -18,13 +18,21 @@ interface Watcher {
   silent: boolean;
 }
 
-export type RequestHook = (req: KubeRequest) => KubeResponse<unknown> | 'pass' | Promise<KubeResponse<unknown> | 'pass'>;
-export type WatchHook = (req: WatchRequest) => 'pass' | Error | 'gone-event' | 'close' | Promise<'pass' | Error | 'gone-event' | 'close'>;
+export type RequestHook = (
+  req: KubeRequest,
+) => KubeResponse<unknown> | 'pass' | Promise<KubeResponse<unknown> | 'pass'>;
+export type WatchHook = (
+  req: WatchRequest,
+) => 'pass' | Error | 'gone-event' | 'close' | Promise<'pass' | Error | 'gone-event' | 'close'>;
 
 export function httpError(status: number, reason = 'InternalError'): ArgoEntraError {
-  return new ArgoEntraError(status === 401 ? 'ERR_KUBE_UNAUTHORIZED' : status === 403 ? 'ERR_KUBE_FORBIDDEN' : 'ERR_KUBE_REQUEST', `HTTP ${status}`, {
-    details: { status: String(status), reason },
-  });
+  return new ArgoEntraError(
+    status === 401 ? 'ERR_KUBE_UNAUTHORIZED' : status === 403 ? 'ERR_KUBE_FORBIDDEN' : 'ERR_KUBE_REQUEST',
+    `HTTP ${status}`,
+    {
+      details: { status: String(status), reason },
+    },
+  );
 }
 
 export function unreachable(): ArgoEntraError {
@@ -83,12 +91,24 @@ export class FakeKube implements KubeClient {
     if (!wf) return;
     this.workflows.delete(k);
     this.rv += 1;
-    this.publish(k, { type: 'DELETED', object: { ...structuredClone(wf), metadata: { ...wf.metadata, resourceVersion: String(this.rv) } } });
+    this.publish(k, {
+      type: 'DELETED',
+      object: { ...structuredClone(wf), metadata: { ...wf.metadata, resourceVersion: String(this.rv) } },
+    });
   }
 
   bookmark(): void {
     this.rv += 1;
-    for (const w of this.watchers) if (!w.silent) w.emit({ type: 'BOOKMARK', object: { kind: 'Workflow', apiVersion: 'argoproj.io/v1alpha1', metadata: { resourceVersion: String(this.rv) } } });
+    for (const w of this.watchers)
+      if (!w.silent)
+        w.emit({
+          type: 'BOOKMARK',
+          object: {
+            kind: 'Workflow',
+            apiVersion: 'argoproj.io/v1alpha1',
+            metadata: { resourceVersion: String(this.rv) },
+          },
+        });
   }
 
   compact(): void {
@@ -122,7 +142,14 @@ export class FakeKube implements KubeClient {
   }
 
   private notFound<T>(req: KubeRequest, kind: string, name: string): KubeResponse<T> {
-    return this.status<T>(req, 404, { kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404, message: `${kind}.argoproj.io "${name}" not found`, details: { name, group: 'argoproj.io', kind } });
+    return this.status<T>(req, 404, {
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: `${kind}.argoproj.io "${name}" not found`,
+      details: { name, group: 'argoproj.io', kind },
+    });
   }
 
   async request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
@@ -154,7 +181,13 @@ export class FakeKube implements KubeClient {
     }
     if (resource !== 'workflows') throw new Error(`fake: unexpected resource ${resource}`);
     if (ns && !this.namespaces.has(ns) && req.method === 'POST') {
-      return this.status<T>(req, 404, { kind: 'Status', reason: 'NotFound', code: 404, message: `namespaces "${ns}" not found`, details: { name: ns, kind: 'namespaces' } });
+      return this.status<T>(req, 404, {
+        kind: 'Status',
+        reason: 'NotFound',
+        code: 404,
+        message: `namespaces "${ns}" not found`,
+        details: { name: ns, kind: 'namespaces' },
+      });
     }
     const k = this.key(ns, name ?? '');
     switch (req.method) {
@@ -162,19 +195,38 @@ export class FakeKube implements KubeClient {
         if (name === undefined) {
           const selector = req.query?.['labelSelector'];
           const [lk, lv] = (selector ?? '=').split('=');
-          const items = [...this.workflows.values()].filter((w) => w.metadata.namespace === ns && (!selector || w.metadata.labels?.[lk ?? ''] === lv));
-          return { status: 200, body: { kind: 'WorkflowList', metadata: { resourceVersion: String(this.rv) }, items: structuredClone(items) } as T, date: undefined };
+          const items = [...this.workflows.values()].filter(
+            (w) => w.metadata.namespace === ns && (!selector || w.metadata.labels?.[lk ?? ''] === lv),
+          );
+          return {
+            status: 200,
+            body: {
+              kind: 'WorkflowList',
+              metadata: { resourceVersion: String(this.rv) },
+              items: structuredClone(items),
+            } as T,
+            date: undefined,
+          };
         }
         const wf = this.workflows.get(k);
-        return wf ? { status: 200, body: structuredClone(wf) as T, date: undefined } : this.notFound<T>(req, 'workflows', name);
+        return wf
+          ? { status: 200, body: structuredClone(wf) as T, date: undefined }
+          : this.notFound<T>(req, 'workflows', name);
       }
       case 'POST': {
         const wf = structuredClone(req.body as Workflow);
-        const wfName = wf.metadata.name || `${wf.metadata.generateName ?? ''}${(this.seq + 10000).toString(36).slice(-5)}`;
+        const wfName =
+          wf.metadata.name || `${wf.metadata.generateName ?? ''}${(this.seq + 10000).toString(36).slice(-5)}`;
         wf.metadata.name = wfName;
         wf.metadata.namespace = ns;
         if (this.workflows.has(this.key(ns, wfName))) {
-          return this.status<T>(req, 409, { kind: 'Status', reason: 'AlreadyExists', code: 409, message: `workflows.argoproj.io "${wfName}" already exists`, details: { name: wfName } });
+          return this.status<T>(req, 409, {
+            kind: 'Status',
+            reason: 'AlreadyExists',
+            code: 409,
+            message: `workflows.argoproj.io "${wfName}" already exists`,
+            details: { name: wfName },
+          });
         }
         if (req.query?.['dryRun'] === 'All') return { status: 201, body: wf as T, date: undefined };
         return { status: 201, body: structuredClone(this.put(wf)) as T, date: undefined };
@@ -184,7 +236,12 @@ export class FakeKube implements KubeClient {
         if (!cur) return this.notFound<T>(req, 'workflows', name ?? '');
         const body = req.body as Workflow;
         if (body.metadata.resourceVersion !== cur.metadata.resourceVersion) {
-          return this.status<T>(req, 409, { kind: 'Status', reason: 'Conflict', code: 409, message: 'the object has been modified' });
+          return this.status<T>(req, 409, {
+            kind: 'Status',
+            reason: 'Conflict',
+            code: 409,
+            message: 'the object has been modified',
+          });
         }
         return { status: 200, body: structuredClone(this.put(body)) as T, date: undefined };
       }
@@ -194,7 +251,12 @@ export class FakeKube implements KubeClient {
         const patch = req.body as Json;
         const rv = (patch['metadata'] as Json | undefined)?.['resourceVersion'];
         if (rv !== undefined && rv !== cur.metadata.resourceVersion) {
-          return this.status<T>(req, 409, { kind: 'Status', reason: 'Conflict', code: 409, message: 'the object has been modified' });
+          return this.status<T>(req, 409, {
+            kind: 'Status',
+            reason: 'Conflict',
+            code: 409,
+            message: 'the object has been modified',
+          });
         }
         const next = mergePatch(structuredClone(cur) as unknown as Json, patch) as unknown as Workflow;
         if (cur.metadata.resourceVersion !== undefined) next.metadata.resourceVersion = cur.metadata.resourceVersion;
@@ -213,7 +275,10 @@ export class FakeKube implements KubeClient {
       if (r instanceof Error) throw r;
       if (r === 'close') return;
       if (r === 'gone-event') {
-        onEvent({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } as T });
+        onEvent({
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } as T,
+        });
         return;
       }
     }
@@ -222,7 +287,15 @@ export class FakeKube implements KubeClient {
     const name = (req.query?.['fieldSelector'] ?? '').replace('metadata.name=', '');
     const from = Number(req.query?.['resourceVersion'] ?? '0');
     if (from < this.compactedBelow) {
-      onEvent({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: `too old resource version: ${from} (${this.compactedBelow})` } as T });
+      onEvent({
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          code: 410,
+          reason: 'Expired',
+          message: `too old resource version: ${from} (${this.compactedBelow})`,
+        } as T,
+      });
       return;
     }
     if (req.signal?.aborted) return;
@@ -244,7 +317,8 @@ export class FakeKube implements KubeClient {
       const onAbort = (): void => done();
       req.signal?.addEventListener('abort', onAbort, { once: true });
       this.watchers.add(watcher);
-      for (const h of this.history) if (h.rv > from && h.key === this.key(ns, name)) onEvent(structuredClone(h.event) as WatchEvent<T>);
+      for (const h of this.history)
+        if (h.rv > from && h.key === this.key(ns, name)) onEvent(structuredClone(h.event) as WatchEvent<T>);
     });
   }
 
@@ -256,7 +330,8 @@ export class FakeKube implements KubeClient {
 function mergePatch(target: Json, patch: Json): Json {
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete target[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && typeof target[k] === 'object' && target[k] !== null) target[k] = mergePatch(target[k] as Json, v as Json);
+    else if (typeof v === 'object' && !Array.isArray(v) && typeof target[k] === 'object' && target[k] !== null)
+      target[k] = mergePatch(target[k] as Json, v as Json);
     else target[k] = structuredClone(v);
   }
   return target;
@@ -275,7 +350,13 @@ export function workflow(name: string, patch: Partial<Workflow> = {}): Workflow 
 /** A manual clock + sleep: sleeps resolve when `advance` passes their deadline. */
 export class ManualTime {
   nowMs = 1_700_000_000_000;
-  private timers: Array<{ at: number; resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
+  private timers: Array<{
+    at: number;
+    resolve: () => void;
+    reject: (e: unknown) => void;
+    signal: AbortSignal | undefined;
+    onAbort: () => void;
+  }> = [];
   readonly clock = { now: (): number => this.nowMs };
   readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise<void>((resolve, reject) => {

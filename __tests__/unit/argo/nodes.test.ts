@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import * as zlib from 'node:zlib';
-import { decodeCompressedNodes, detectCompression, encodeCompressedNodes, nodesOf, readNodes } from '../../../src/argo/nodes.js';
+import {
+  decodeCompressedNodes,
+  detectCompression,
+  encodeCompressedNodes,
+  nodesOf,
+  readNodes,
+} from '../../../src/argo/nodes.js';
 import { ArgoEntraError } from '../../../src/errors.js';
 
 const nodes = { n1: { id: 'n1', name: 'wf', type: 'DAG', phase: 'Running' } };

@@ -13,21 +13,48 @@ const NOW = new Date('2026-02-01T10:00:00.123Z');
 const T = '2026-02-01T10:00:00Z';
 
 function node(id: string, name: string, type: string, phase: string, extra: Partial<WorkflowNode> = {}): WorkflowNode {
-  const n: WorkflowNode = { id, name, displayName: name.split('.').pop() ?? name, type, phase: phase as WorkflowNode['phase'], startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', message: `${phase} msg`, ...extra } as WorkflowNode;
+  const n: WorkflowNode = {
+    id,
+    name,
+    displayName: name.split('.').pop() ?? name,
+    type,
+    phase: phase as WorkflowNode['phase'],
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:01:00Z',
+    message: `${phase} msg`,
+    ...extra,
+  } as WorkflowNode;
   for (const k of Object.keys(n)) if (n[k] === undefined) delete n[k];
   return n;
 }
 
 function wfWith(nodes: WorkflowNode[], phase = 'Failed', extra: Partial<Workflow> = {}): Workflow {
   return workflow('wf', {
-    metadata: { labels: { 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': phase, 'workflows.argoproj.io/workflow-archiving-status': 'Pending', keep: 'me' }, ...(extra.metadata ?? {}) },
-    spec: { entrypoint: 'main', templates: [{ name: 'main' }], shutdown: 'Stop', activeDeadlineSeconds: 0, ...(extra.spec ?? {}) },
+    metadata: {
+      labels: {
+        'workflows.argoproj.io/completed': 'true',
+        'workflows.argoproj.io/phase': phase,
+        'workflows.argoproj.io/workflow-archiving-status': 'Pending',
+        keep: 'me',
+      },
+      ...(extra.metadata ?? {}),
+    },
+    spec: {
+      entrypoint: 'main',
+      templates: [{ name: 'main' }],
+      shutdown: 'Stop',
+      activeDeadlineSeconds: 0,
+      ...(extra.spec ?? {}),
+    },
     status: {
       phase: phase as Workflow['status'] extends infer S ? (S extends { phase?: infer P } ? P : never) : never,
       message: 'child failed',
       startedAt: '2026-01-01T00:00:00Z',
       finishedAt: '2026-01-01T00:05:00Z',
-      conditions: [{ type: 'PodRunning', status: 'False' }, { type: 'Completed', status: 'True' }],
+      conditions: [
+        { type: 'PodRunning', status: 'False' },
+        { type: 'Completed', status: 'True' },
+      ],
       persistentVolumeClaims: [{ name: 'v' }],
       nodes: Object.fromEntries(nodes.map((n) => [n.id, n])),
       ...(extra.status ?? {}),
@@ -52,8 +79,18 @@ describe('pod names (Argo pod_name.go)', () => {
   });
 
   it.each([
-    ['v2 with template', 'v2', node('wf-1', 'wf.a', 'Pod', 'Failed', { templateName: 'tpl' }), `wf-tpl-${fnv32a('wf.a')}`],
-    ['v2 via templateRef', 'v2', node('wf-1', 'wf.a', 'Pod', 'Failed', { templateName: 'x', templateRef: { name: 'r', template: 'rt' } }), `wf-rt-${fnv32a('wf.a')}`],
+    [
+      'v2 with template',
+      'v2',
+      node('wf-1', 'wf.a', 'Pod', 'Failed', { templateName: 'tpl' }),
+      `wf-tpl-${fnv32a('wf.a')}`,
+    ],
+    [
+      'v2 via templateRef',
+      'v2',
+      node('wf-1', 'wf.a', 'Pod', 'Failed', { templateName: 'x', templateRef: { name: 'r', template: 'rt' } }),
+      `wf-rt-${fnv32a('wf.a')}`,
+    ],
     ['v2 without template', 'v2', node('wf-1', 'wf.a', 'Pod', 'Failed'), `wf-${fnv32a('wf.a')}`],
     ['v2 root node', 'v2', node('wf', 'wf', 'Pod', 'Failed'), 'wf'],
     ['v1', 'v1', node('wf-123', 'wf.a', 'Pod', 'Failed', { templateName: 'tpl' }), 'wf-123'],
@@ -77,7 +114,15 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
     const plan = formulateRetry(steps(), NOW);
     const nodes = plan.workflow.status?.nodes ?? {};
     expect(Object.keys(nodes).sort()).toEqual(['a', 'sg0', 'sg1', 'wf']);
-    expect(nodes['wf']).toEqual({ id: 'wf', name: 'wf', displayName: 'wf', type: 'Steps', phase: 'Running', startedAt: T, children: ['sg0'] });
+    expect(nodes['wf']).toEqual({
+      id: 'wf',
+      name: 'wf',
+      displayName: 'wf',
+      type: 'Steps',
+      phase: 'Running',
+      startedAt: T,
+      children: ['sg0'],
+    });
     expect(nodes['sg1']).toMatchObject({ phase: 'Running', startedAt: T });
     expect(nodes['sg1']?.children).toBeUndefined();
     expect(nodes['sg1']?.finishedAt).toBeUndefined();
@@ -96,7 +141,10 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
     expect(out.status?.finishedAt).toBeUndefined();
     expect(out.status?.startedAt).toBe(T);
     expect(out.status?.['persistentVolumeClaims']).toBeUndefined();
-    expect(out.status?.conditions).toEqual([{ type: 'PodRunning', status: 'False' }, { type: 'Completed', status: 'False' }]);
+    expect(out.status?.conditions).toEqual([
+      { type: 'PodRunning', status: 'False' },
+      { type: 'Completed', status: 'False' },
+    ]);
     expect(out.metadata.resourceVersion).toBe(steps().metadata.resourceVersion);
   });
 
@@ -167,8 +215,17 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
   });
 
   it('resetNode: Suspend outputs wait for a value again, Skipped stays Skipped', () => {
-    const s = resetNode(node('s', 'wf.s', 'Suspend', 'Succeeded', { outputs: { parameters: [{ name: 'ok', value: 'yes', description: 'd' }] } }), NOW);
-    expect(s).toMatchObject({ phase: 'Running', startedAt: T, outputs: { parameters: [{ name: 'ok', valueFrom: { supplied: {} } }] } });
+    const s = resetNode(
+      node('s', 'wf.s', 'Suspend', 'Succeeded', {
+        outputs: { parameters: [{ name: 'ok', value: 'yes', description: 'd' }] },
+      }),
+      NOW,
+    );
+    expect(s).toMatchObject({
+      phase: 'Running',
+      startedAt: T,
+      outputs: { parameters: [{ name: 'ok', valueFrom: { supplied: {} } }] },
+    });
     expect(s.finishedAt).toBeUndefined();
     expect(s.message).toBeUndefined();
     expect(resetNode(node('k', 'wf.k', 'Skipped', 'Skipped'), NOW).phase).toBe('Skipped');
@@ -176,9 +233,17 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
 
   it('with parameters: overrides them Argo-style (passed first) and deletes children of reset step groups', () => {
     const wf = steps();
-    wf.spec.arguments = { parameters: [{ name: 'x', value: '1' }, { name: 'y', value: '2' }] };
+    wf.spec.arguments = {
+      parameters: [
+        { name: 'x', value: '1' },
+        { name: 'y', value: '2' },
+      ],
+    };
     const plan = formulateRetry(wf, NOW, { parameters: [['y', 'Y']] });
-    expect(plan.workflow.spec.arguments?.parameters).toEqual([{ name: 'y', value: 'Y' }, { name: 'x', value: '1' }]);
+    expect(plan.workflow.spec.arguments?.parameters).toEqual([
+      { name: 'y', value: 'Y' },
+      { name: 'x', value: '1' },
+    ]);
     expect(Object.keys(plan.workflow.status?.nodes ?? {}).sort()).toEqual(['a', 'sg0', 'sg1', 'wf']);
   });
 
@@ -189,7 +254,12 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
     wf.status!.compressedNodes = gzipSync(JSON.stringify(nodes)).toString('base64');
     const out = formulateRetry(wf, NOW).workflow;
     expect(out.status?.nodes).toBeUndefined();
-    expect(Object.keys(decodeCompressedNodes(out.status?.compressedNodes ?? '').nodes).sort()).toEqual(['a', 'sg0', 'sg1', 'wf']);
+    expect(Object.keys(decodeCompressedNodes(out.status?.compressedNodes ?? '').nodes).sort()).toEqual([
+      'a',
+      'sg0',
+      'sg1',
+      'wf',
+    ]);
   });
 
   it.each([
@@ -220,7 +290,18 @@ describe('formulateRetry (Argo FormulateRetryWorkflow)', () => {
 
 describe('argoOverrideParameters', () => {
   it('puts passed parameters first, as plain name/value', () => {
-    expect(argoOverrideParameters([{ name: 'a', value: '1', description: 'd' }, { name: 'b', value: '2' }], [['b', 'B'], ['c', 'C']])).toEqual([
+    expect(
+      argoOverrideParameters(
+        [
+          { name: 'a', value: '1', description: 'd' },
+          { name: 'b', value: '2' },
+        ],
+        [
+          ['b', 'B'],
+          ['c', 'C'],
+        ],
+      ),
+    ).toEqual([
       { name: 'b', value: 'B' },
       { name: 'c', value: 'C' },
       { name: 'a', value: '1', description: 'd' },
@@ -236,7 +317,15 @@ describe('formulateResume (Argo ResumeWorkflow)', () => {
         phase: 'Running',
         nodes: {
           wf: node('wf', 'wf', 'Steps', 'Running', { children: ['s'] }),
-          s: node('s', 'wf[0].approve', 'Suspend', 'Running', { message: '', outputs: { parameters: [{ name: 'ok', valueFrom: { supplied: {}, default: 'yes' } }, { name: 'fixed', value: 'v' }] } }),
+          s: node('s', 'wf[0].approve', 'Suspend', 'Running', {
+            message: '',
+            outputs: {
+              parameters: [
+                { name: 'ok', valueFrom: { supplied: {}, default: 'yes' } },
+                { name: 'fixed', value: 'v' },
+              ],
+            },
+          }),
           done: node('done', 'wf[0].other', 'Suspend', 'Succeeded'),
         },
       },
@@ -247,7 +336,10 @@ describe('formulateResume (Argo ResumeWorkflow)', () => {
     expect(out.spec.suspend).toBeUndefined();
     const s = out.status?.nodes?.['s'];
     expect(s).toMatchObject({ phase: 'Succeeded', finishedAt: T, message: 'Resumed by argo-entra' });
-    expect(s?.outputs?.parameters).toEqual([{ name: 'ok', value: 'yes' }, { name: 'fixed', value: 'v' }]);
+    expect(s?.outputs?.parameters).toEqual([
+      { name: 'ok', value: 'yes' },
+      { name: 'fixed', value: 'v' },
+    ]);
     expect(out.status?.nodes?.['done']).toEqual(suspended().status?.nodes?.['done']);
     expect(out.status?.nodes?.['wf']?.phase).toBe('Running');
   });
@@ -270,9 +362,21 @@ describe('formulateResume (Argo ResumeWorkflow)', () => {
   });
 
   it.each([
-    ['a running, unsuspended workflow', workflow('wf', { status: { phase: 'Running', nodes: {} } }), /not suspended \(phase Running/],
-    ['a completed workflow', workflow('wf', { status: { phase: 'Succeeded' } }), /already completed \(phase Succeeded\)/],
-    ['offloaded nodes', workflow('wf', { spec: { suspend: true }, status: { phase: 'Running', offloadNodeStatusVersion: 'v' } }), /offloaded/],
+    [
+      'a running, unsuspended workflow',
+      workflow('wf', { status: { phase: 'Running', nodes: {} } }),
+      /not suspended \(phase Running/,
+    ],
+    [
+      'a completed workflow',
+      workflow('wf', { status: { phase: 'Succeeded' } }),
+      /already completed \(phase Succeeded\)/,
+    ],
+    [
+      'offloaded nodes',
+      workflow('wf', { spec: { suspend: true }, status: { phase: 'Running', offloadNodeStatusVersion: 'v' } }),
+      /offloaded/,
+    ],
   ])('refuses %s with ERR_ARGO_OPERATION', (_l, wf, message) => {
     const e = errorOf(() => formulateResume(wf, NOW));
     expect(e.code).toBe('ERR_ARGO_OPERATION');
@@ -306,7 +410,13 @@ describe('formulateResubmit (Argo FormulateResubmitWorkflow, not memoized)', () 
         annotations: { a: 'b' },
         ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'ou' }],
       },
-      spec: { entrypoint: 'main', templates: [{ name: 'main' }], shutdown: 'Terminate', activeDeadlineSeconds: 0, arguments: { parameters: [{ name: 'p', value: '1' }] } },
+      spec: {
+        entrypoint: 'main',
+        templates: [{ name: 'main' }],
+        shutdown: 'Terminate',
+        activeDeadlineSeconds: 0,
+        arguments: { parameters: [{ name: 'p', value: '1' }] },
+      },
       status: { phase: 'Failed' },
     });
 
@@ -318,18 +428,33 @@ describe('formulateResubmit (Argo FormulateResubmitWorkflow, not memoized)', () 
       metadata: {
         generateName: 'wf-',
         namespace: 'ns',
-        labels: { keep: 'me', 'argo-entra.io/run-id': '1', 'workflows.argoproj.io/resubmitted-from-workflow': 'wf-abc' },
+        labels: {
+          keep: 'me',
+          'argo-entra.io/run-id': '1',
+          'workflows.argoproj.io/resubmitted-from-workflow': 'wf-abc',
+        },
         annotations: { a: 'b' },
         ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'o', uid: 'ou' }],
       },
-      spec: { entrypoint: 'main', templates: [{ name: 'main' }], arguments: { parameters: [{ name: 'p', value: '1' }] } },
+      spec: {
+        entrypoint: 'main',
+        templates: [{ name: 'main' }],
+        arguments: { parameters: [{ name: 'p', value: '1' }] },
+      },
     });
   });
 
   it('uses <name>- without a generateName, applies parameters and the current stamp', () => {
     const wf = old();
     delete wf.metadata.generateName;
-    const out = formulateResubmit(wf, { parameters: [['p', '2']], stamp: { labels: { 'argo-entra.io/run-id': '2', 'argo-entra.io/submission': 'newkey' }, annotations: { 'argo-entra.io/sha': 's' }, submissionKey: 'newkey' } });
+    const out = formulateResubmit(wf, {
+      parameters: [['p', '2']],
+      stamp: {
+        labels: { 'argo-entra.io/run-id': '2', 'argo-entra.io/submission': 'newkey' },
+        annotations: { 'argo-entra.io/sha': 's' },
+        submissionKey: 'newkey',
+      },
+    });
     expect(out.metadata.generateName).toBe('wf-abc-');
     expect(out.spec.arguments?.parameters).toEqual([{ name: 'p', value: '2' }]);
     expect(out.metadata.labels).toMatchObject({ 'argo-entra.io/run-id': '2', 'argo-entra.io/submission': 'newkey' });

@@ -39,7 +39,10 @@ describe('operations', () => {
     const { kube } = kubeWith(running());
     const rv = kube.workflows.get('ns/wf')?.metadata.resourceVersion;
     await runOperation(kube, 'ns', 'suspend', 'wf');
-    expect(kube.requests.find((q) => q.method === 'PATCH')?.body).toEqual({ metadata: { resourceVersion: rv }, spec: { suspend: true } });
+    expect(kube.requests.find((q) => q.method === 'PATCH')?.body).toEqual({
+      metadata: { resourceVersion: rv },
+      spec: { suspend: true },
+    });
     expect(kube.workflows.get('ns/wf')?.spec.suspend).toBe(true);
   });
 
@@ -64,7 +67,10 @@ describe('operations', () => {
       }
       return 'pass';
     });
-    const r = await runOperation(kube, 'ns', 'resume', 'wf', { sleep: noSleep, clock: { now: () => Date.parse('2026-03-01T00:00:00Z') } });
+    const r = await runOperation(kube, 'ns', 'resume', 'wf', {
+      sleep: noSleep,
+      clock: { now: () => Date.parse('2026-03-01T00:00:00Z') },
+    });
     expect(kube.count('PUT')).toBe(2);
     expect(kube.count('GET')).toBe(2);
     expect(r.workflow.spec.suspend).toBeUndefined();
@@ -74,8 +80,12 @@ describe('operations', () => {
 
   it('gives up after repeated conflicts with ERR_ARGO_OPERATION', async () => {
     const { kube } = kubeWith(workflow('wf', { spec: { suspend: true }, status: { phase: 'Running' } }));
-    kube.requestHooks.push((req) => (req.method === 'PUT' ? { status: 409, body: { kind: 'Status', code: 409 }, date: undefined } : 'pass'));
-    expect(await codeOf(runOperation(kube, 'ns', 'resume', 'wf', { sleep: noSleep, maxConflictRetries: 3 }))).toBe('ERR_ARGO_OPERATION');
+    kube.requestHooks.push((req) =>
+      req.method === 'PUT' ? { status: 409, body: { kind: 'Status', code: 409 }, date: undefined } : 'pass',
+    );
+    expect(await codeOf(runOperation(kube, 'ns', 'resume', 'wf', { sleep: noSleep, maxConflictRetries: 3 }))).toBe(
+      'ERR_ARGO_OPERATION',
+    );
     expect(kube.count('PUT')).toBe(3);
   });
 
@@ -120,14 +130,22 @@ describe('operations', () => {
     ['retry', workflow('wf', { status: { phase: 'Succeeded' } })],
   ] as const)('%s in the wrong state is ERR_ARGO_OPERATION naming the phase', async (op, wf) => {
     const { kube } = kubeWith(wf);
-    await expect(runOperation(kube, 'ns', op, 'wf', { sleep: noSleep })).rejects.toMatchObject({ code: 'ERR_ARGO_OPERATION', message: expect.stringContaining(wf.status?.phase ?? '') });
+    await expect(runOperation(kube, 'ns', op, 'wf', { sleep: noSleep })).rejects.toMatchObject({
+      code: 'ERR_ARGO_OPERATION',
+      message: expect.stringContaining(wf.status?.phase ?? ''),
+    });
     expect(kube.count('PATCH') + kube.count('PUT') + kube.count('POST')).toBe(0);
   });
 
-  it.each(['stop', 'terminate', 'suspend', 'resume', 'retry', 'resubmit'] as const)('%s of a missing workflow is ERR_ARGO_WORKFLOW_NOT_FOUND', async (op) => {
-    const kube = new FakeKube();
-    expect(await codeOf(runOperation(kube, 'ns', op, 'nope', { sleep: noSleep }))).toBe('ERR_ARGO_WORKFLOW_NOT_FOUND');
-  });
+  it.each(['stop', 'terminate', 'suspend', 'resume', 'retry', 'resubmit'] as const)(
+    '%s of a missing workflow is ERR_ARGO_WORKFLOW_NOT_FOUND',
+    async (op) => {
+      const kube = new FakeKube();
+      expect(await codeOf(runOperation(kube, 'ns', op, 'nope', { sleep: noSleep }))).toBe(
+        'ERR_ARGO_WORKFLOW_NOT_FOUND',
+      );
+    },
+  );
 
   it('without the CRDs an operation is ERR_ARGO_CRD_MISSING', async () => {
     const kube = new FakeKube();
@@ -137,7 +155,11 @@ describe('operations', () => {
 
   it('a PATCH refused as invalid is ERR_ARGO_REJECTED', async () => {
     const { kube } = kubeWith(running());
-    kube.requestHooks.push((req) => (req.method === 'PATCH' ? { status: 422, body: { kind: 'Status', code: 422, message: 'nope' }, date: undefined } : 'pass'));
+    kube.requestHooks.push((req) =>
+      req.method === 'PATCH'
+        ? { status: 422, body: { kind: 'Status', code: 422, message: 'nope' }, date: undefined }
+        : 'pass',
+    );
     expect(await codeOf(runOperation(kube, 'ns', 'stop', 'wf'))).toBe('ERR_ARGO_REJECTED');
   });
 });

@@ -5,7 +5,13 @@ import { workflow } from './fake-kube.js';
 const done = (phase: 'Succeeded' | 'Failed' | 'Error' | 'Running') =>
   workflow('wf-1', {
     metadata: { uid: 'u-1', namespace: 'team a' },
-    status: { phase, message: phase === 'Failed' ? 'child failed' : '', startedAt: '2026-01-01T00:00:00Z', finishedAt: phase === 'Running' ? '' : '2026-01-01T00:01:30Z', outputs: { parameters: [{ name: 'result', value: '42' }] } },
+    status: {
+      phase,
+      message: phase === 'Failed' ? 'child failed' : '',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: phase === 'Running' ? '' : '2026-01-01T00:01:30Z',
+      outputs: { parameters: [{ name: 'result', value: '42' }] },
+    },
   });
 
 describe('workflowOutcome', () => {
@@ -44,6 +50,8 @@ describe('workflowOutcome', () => {
   });
 
   it('names the failure message', () => {
-    expect(outcomeError(workflowOutcome(done('Failed'), undefined))?.message).toBe('Workflow "wf-1" ended Failed: child failed.');
+    expect(outcomeError(workflowOutcome(done('Failed'), undefined))?.message).toBe(
+      'Workflow "wf-1" ended Failed: child failed.',
+    );
   });
 });

@@ -30,11 +30,14 @@ describe('sanitizeLabelValue', () => {
     expect(sanitizeLabelValue(input)).toBe(output);
   });
 
-  it.each(['a'.repeat(64), `${'a'.repeat(62)}/x`, 'ü'.repeat(10), '///', 'org/' + 'r'.repeat(100), 'x_'.repeat(40)])('always yields a valid label value for %p', (input) => {
-    const out = sanitizeLabelValue(input);
-    expect(isValidLabelValue(out)).toBe(true);
-    expect(out.length).toBeGreaterThan(0);
-  });
+  it.each(['a'.repeat(64), `${'a'.repeat(62)}/x`, 'ü'.repeat(10), '///', 'org/' + 'r'.repeat(100), 'x_'.repeat(40)])(
+    'always yields a valid label value for %p',
+    (input) => {
+      const out = sanitizeLabelValue(input);
+      expect(isValidLabelValue(out)).toBe(true);
+      expect(out.length).toBeGreaterThan(0);
+    },
+  );
 
   it('hash-truncates long values so values sharing a 63-char prefix stay distinct', () => {
     const a = sanitizeLabelValue(`${'p'.repeat(70)}a`);
@@ -51,7 +54,11 @@ describe('sanitizeLabelValue', () => {
 
 describe('auditStamp', () => {
   it('labels for selecting, annotations with the exact values', () => {
-    const stamp = auditStamp(run, { ciSubject: 'repo:octo-org/octo-repo:ref:refs/heads/main', oid: 'oid-1', appid: 'app-1', tid: 'tid-1' }, 'team-a');
+    const stamp = auditStamp(
+      run,
+      { ciSubject: 'repo:octo-org/octo-repo:ref:refs/heads/main', oid: 'oid-1', appid: 'app-1', tid: 'tid-1' },
+      'team-a',
+    );
     expect(stamp.labels).toEqual({
       'argo-entra.io/ci': 'github',
       'argo-entra.io/repository': 'octo-org.octo-repo',
@@ -105,6 +112,8 @@ describe('submissionKey', () => {
   });
 
   it('keeps field boundaries (no concatenation collisions)', () => {
-    expect(submissionKey({ ...run, jobId: 'ab', stepId: 'c' }, 'ns')).not.toBe(submissionKey({ ...run, jobId: 'a', stepId: 'bc' }, 'ns'));
+    expect(submissionKey({ ...run, jobId: 'ab', stepId: 'c' }, 'ns')).not.toBe(
+      submissionKey({ ...run, jobId: 'a', stepId: 'bc' }, 'ns'),
+    );
   });
 });

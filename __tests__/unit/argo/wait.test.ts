@@ -31,7 +31,11 @@ async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: ArgoEntraE
 
 const finish = (phase: 'Succeeded' | 'Failed' | 'Error') => (wf: Workflow) => {
   wf.status = { ...(wf.status ?? {}), phase, finishedAt: '2026-01-01T00:00:10Z' };
-  wf.metadata.labels = { ...(wf.metadata.labels ?? {}), 'workflows.argoproj.io/completed': 'true', 'workflows.argoproj.io/phase': phase };
+  wf.metadata.labels = {
+    ...(wf.metadata.labels ?? {}),
+    'workflows.argoproj.io/completed': 'true',
+    'workflows.argoproj.io/phase': phase,
+  };
 };
 
 describe('isWorkflowDone', () => {
@@ -79,7 +83,11 @@ describe('waitForWorkflow', () => {
     await flush();
     expect(kube.watchRequests).toHaveLength(1);
     expect(kube.watchRequests[0]?.path).toBe('/apis/argoproj.io/v1alpha1/namespaces/ns/workflows');
-    expect(kube.watchRequests[0]?.query).toMatchObject({ fieldSelector: 'metadata.name=wf', resourceVersion: rv, allowWatchBookmarks: 'true' });
+    expect(kube.watchRequests[0]?.query).toMatchObject({
+      fieldSelector: 'metadata.name=wf',
+      resourceVersion: rv,
+      allowWatchBookmarks: 'true',
+    });
     kube.update('ns', 'wf', finish('Succeeded'));
     const wf = await p;
     expect(wf.status?.phase).toBe('Succeeded');
@@ -175,7 +183,9 @@ describe('waitForWorkflow', () => {
     kube.watchHooks.push(() => (down-- > 0 ? unreachable() : 'pass'));
     kube.breakStreams();
     await time.advance(60_000);
-    const reconnects = events.filter((e) => e.type === 'reconnect' && e.reason === 'error').map((e) => (e as { delayMs: number }).delayMs);
+    const reconnects = events
+      .filter((e) => e.type === 'reconnect' && e.reason === 'error')
+      .map((e) => (e as { delayMs: number }).delayMs);
     expect(reconnects).toEqual([75, 150, 300, 300, 300, 300]);
     kube.update('ns', 'wf', finish('Succeeded'));
     expect((await p).status?.phase).toBe('Succeeded');
@@ -245,7 +255,9 @@ describe('waitForWorkflow', () => {
   it('a lost API server is never reported as a failed workflow: it ends in the timeout', async () => {
     const { kube, time, opts } = setup();
     kube.watchHooks.push(() => unreachable());
-    kube.requestHooks.push((req) => (req.method === 'GET' && kube.count('GET') > 1 ? Promise.reject(unreachable()) : 'pass'));
+    kube.requestHooks.push((req) =>
+      req.method === 'GET' && kube.count('GET') > 1 ? Promise.reject(unreachable()) : 'pass',
+    );
     const p = settle(waitForWorkflow(kube, 'ns', 'wf', opts({ timeoutMs: 600_000 })));
     await time.advance(600_000);
     const { error } = await p;
@@ -273,7 +285,10 @@ describe('waitForWorkflow', () => {
     kube.update('ns', 'wf', finish('Succeeded'));
     kube.update('ns', 'wf', (wf) => (wf.status = { ...wf.status, phase: 'Failed' }));
     expect((await p).status?.phase).toBe('Succeeded');
-    expect(events.filter((e) => e.type === 'phase').map((e) => (e as { phase: string }).phase)).toEqual(['Running', 'Succeeded']);
+    expect(events.filter((e) => e.type === 'phase').map((e) => (e as { phase: string }).phase)).toEqual([
+      'Running',
+      'Succeeded',
+    ]);
   });
 
   it('emits node phase changes and status.progress, also from compressedNodes', async () => {
@@ -281,18 +296,54 @@ describe('waitForWorkflow', () => {
     const p = waitForWorkflow(kube, 'ns', 'wf', opts());
     await flush();
     const nodes = {
-      wf: { id: 'wf', name: 'wf', displayName: 'wf', type: 'DAG', phase: 'Running', startedAt: '2026-01-01T00:00:00Z', children: ['a'] },
-      a: { id: 'a', name: 'wf.a', displayName: 'a', type: 'Suspend', phase: 'Running', startedAt: '2026-01-01T00:00:01Z' },
+      wf: {
+        id: 'wf',
+        name: 'wf',
+        displayName: 'wf',
+        type: 'DAG',
+        phase: 'Running',
+        startedAt: '2026-01-01T00:00:00Z',
+        children: ['a'],
+      },
+      a: {
+        id: 'a',
+        name: 'wf.a',
+        displayName: 'a',
+        type: 'Suspend',
+        phase: 'Running',
+        startedAt: '2026-01-01T00:00:01Z',
+      },
     };
     kube.update('ns', 'wf', (wf) => (wf.status = { phase: 'Running', progress: '0/1', nodes: nodes as never }));
     const done = { ...nodes, a: { ...nodes.a, phase: 'Succeeded' }, wf: { ...nodes.wf, phase: 'Succeeded' } };
     kube.update('ns', 'wf', (wf) => {
-      wf.status = { phase: 'Running', progress: '1/1', compressedNodes: gzipSync(JSON.stringify(done)).toString('base64') };
+      wf.status = {
+        phase: 'Running',
+        progress: '1/1',
+        compressedNodes: gzipSync(JSON.stringify(done)).toString('base64'),
+      };
     });
     kube.update('ns', 'wf', finish('Succeeded'));
     await p;
-    const summary = events.map((e) => (e.type === 'node' ? `node ${e.displayName} ${e.previous ?? '-'}>${e.phase}` : e.type === 'phase' ? `phase ${e.phase}` : e.type === 'progress' ? `progress ${e.progress}` : e.type));
-    expect(summary).toEqual(['phase Running', 'node wf ->Running', 'node a ->Running', 'progress 0/1', 'node wf Running>Succeeded', 'node a Running>Succeeded', 'progress 1/1', 'phase Succeeded']);
+    const summary = events.map((e) =>
+      e.type === 'node'
+        ? `node ${e.displayName} ${e.previous ?? '-'}>${e.phase}`
+        : e.type === 'phase'
+          ? `phase ${e.phase}`
+          : e.type === 'progress'
+            ? `progress ${e.progress}`
+            : e.type,
+    );
+    expect(summary).toEqual([
+      'phase Running',
+      'node wf ->Running',
+      'node a ->Running',
+      'progress 0/1',
+      'node wf Running>Succeeded',
+      'node a Running>Succeeded',
+      'progress 1/1',
+      'phase Succeeded',
+    ]);
   });
 
   it('reports offloaded nodes as held by the server', async () => {
@@ -385,7 +436,13 @@ describe('waitForWorkflow', () => {
 
   it('a throwing progress listener does not end the wait', async () => {
     const { kube, time } = setup();
-    const p = waitForWorkflow(kube, 'ns', 'wf', { clock: time.clock, sleep: time.sleep, onProgress: () => { throw new Error('reporter bug'); } });
+    const p = waitForWorkflow(kube, 'ns', 'wf', {
+      clock: time.clock,
+      sleep: time.sleep,
+      onProgress: () => {
+        throw new Error('reporter bug');
+      },
+    });
     await flush();
     kube.update('ns', 'wf', finish('Succeeded'));
     await expect(p).resolves.toBeDefined();

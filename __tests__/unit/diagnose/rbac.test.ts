@@ -58,11 +58,20 @@ describe('requiredAccess', () => {
         `get ${A}/clusterworkflowtemplates:shared (cluster)`,
       ],
     ],
-    ['wait', 'wait', settings(true), false, [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, `patch ${A}/workflows`]],
+    [
+      'wait',
+      'wait',
+      settings(true),
+      false,
+      [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, `patch ${A}/workflows`],
+    ],
     [
       'wait, on-timeout and on-cancel leave: no patch',
       'wait',
-      { ...settings(true), workflow: { ...settings(true).workflow, onTimeout: 'leave' as const, onCancel: 'leave' as const } } as AccessSettings,
+      {
+        ...settings(true),
+        workflow: { ...settings(true).workflow, onTimeout: 'leave' as const, onCancel: 'leave' as const },
+      } as AccessSettings,
       false,
       [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`],
     ],
@@ -89,7 +98,14 @@ describe('requiredAccess', () => {
       'wait',
       settings(true),
       true,
-      [`get ${A}/workflows`, `list ${A}/workflows`, `watch ${A}/workflows`, `patch ${A}/workflows`, 'get core/pods', 'get core/pods/log'],
+      [
+        `get ${A}/workflows`,
+        `list ${A}/workflows`,
+        `watch ${A}/workflows`,
+        `patch ${A}/workflows`,
+        'get core/pods',
+        'get core/pods/log',
+      ],
     ],
     ['kubeconfig', 'kubeconfig', settings(true), true, []],
   ])('%s', (_n, op, s, logs, expected) => {

@@ -287,6 +287,8 @@ describe('WorkflowCommands writes exactly what @actions/core writes', () => {
       jest.restoreAllMocks();
       return out.join('');
     };
-    expect(lines(() => new WorkflowCommands({ write: (t) => process.stdout.write(t), env: process.env }))).toBe(lines(() => core));
+    expect(lines(() => new WorkflowCommands({ write: (t) => process.stdout.write(t), env: process.env }))).toBe(
+      lines(() => core),
+    );
   });
 });

@@ -60,26 +60,61 @@ describe('parseSettings (action inputs)', () => {
       scope: '6dae42f8-4368-4678-94ff-3960e28e3630/.default',
       ciSource: { kind: 'github', requestToken: 'request-token-secret' },
     });
-    expect(s.cluster).toMatchObject({ namespace: 'team-a', kubeconfigMode: 'exec', exportKubeconfig: true, tempDir: '/runner/temp', caData: undefined });
-    expect(s.workflow).toMatchObject({ source: { kind: 'template', name: 'hello', clusterScope: false }, wait: true, timeoutMs: undefined, onTimeout: 'stop', onCancel: 'stop', dryRun: 'none' });
+    expect(s.cluster).toMatchObject({
+      namespace: 'team-a',
+      kubeconfigMode: 'exec',
+      exportKubeconfig: true,
+      tempDir: '/runner/temp',
+      caData: undefined,
+    });
+    expect(s.workflow).toMatchObject({
+      source: { kind: 'template', name: 'hello', clusterScope: false },
+      wait: true,
+      timeoutMs: undefined,
+      onTimeout: 'stop',
+      onCancel: 'stop',
+      dryRun: 'none',
+    });
     expect(s.report.reporter).toBe('github');
     expect(s.secrets).toEqual(['request-token-secret']);
-    expect(s.run).toMatchObject({ ci: 'github', repository: 'octo/repo', runId: '42', runAttempt: '2', runUrl: 'https://github.com/octo/repo/actions/runs/42/attempts/2' });
+    expect(s.run).toMatchObject({
+      ci: 'github',
+      repository: 'octo/repo',
+      runId: '42',
+      runAttempt: '2',
+      runUrl: 'https://github.com/octo/repo/actions/runs/42/attempts/2',
+    });
     expect(Object.isFrozen(s)).toBe(true);
   });
 
   test('parameters as lines, YAML map and labels', () => {
     const s = parseAction({ parameters: 'a=1\nb = two words\n# comment\nc=x=y', labels: 'team=a, tier=gold' });
-    expect(s.workflow.parameters).toEqual([['a', '1'], ['b', 'two words'], ['c', 'x=y']]);
+    expect(s.workflow.parameters).toEqual([
+      ['a', '1'],
+      ['b', 'two words'],
+      ['c', 'x=y'],
+    ]);
     expect(s.workflow.labels).toEqual({ team: 'a', tier: 'gold' });
     const y = parseAction({ parameters: 'message: hello\ncount: 3' });
-    expect(y.workflow.parameters).toEqual([['message', 'hello'], ['count', '3']]);
+    expect(y.workflow.parameters).toEqual([
+      ['message', 'hello'],
+      ['count', '3'],
+    ]);
   });
 
   test('on-timeout defaults to stop, but leaves a workflow this job only waits on', () => {
     expect(parseAction({}).workflow.onTimeout).toBe('stop');
-    expect(parseAction({ operation: 'wait', 'workflow-template': undefined, 'workflow-name': 'wf-1' }).workflow.onTimeout).toBe('leave');
-    expect(parseAction({ operation: 'wait', 'workflow-template': undefined, 'workflow-name': 'wf-1', 'on-timeout': 'terminate' }).workflow.onTimeout).toBe('terminate');
+    expect(
+      parseAction({ operation: 'wait', 'workflow-template': undefined, 'workflow-name': 'wf-1' }).workflow.onTimeout,
+    ).toBe('leave');
+    expect(
+      parseAction({
+        operation: 'wait',
+        'workflow-template': undefined,
+        'workflow-name': 'wf-1',
+        'on-timeout': 'terminate',
+      }).workflow.onTimeout,
+    ).toBe('terminate');
   });
 
   test('timeouts', () => {
@@ -100,9 +135,21 @@ describe('parseSettings (action inputs)', () => {
     ['http server', { server: 'http://cluster:6443' }, 'ERR_SETTINGS_INVALID'],
     ['missing namespace', { namespace: undefined }, 'ERR_SETTINGS_MISSING'],
     ['namespace upper case', { namespace: 'Team-A' }, 'ERR_SETTINGS_INVALID'],
-    ['CA as PEM text', { 'certificate-authority-data': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, 'ERR_SETTINGS_INVALID'],
-    ['CA base64 of garbage', { 'certificate-authority-data': Buffer.from('hello').toString('base64') }, 'ERR_SETTINGS_INVALID'],
-    ['CA both forms', { 'certificate-authority-data': CA, 'certificate-authority': '/ca.pem' }, 'ERR_SETTINGS_CONFLICT'],
+    [
+      'CA as PEM text',
+      { 'certificate-authority-data': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+      'ERR_SETTINGS_INVALID',
+    ],
+    [
+      'CA base64 of garbage',
+      { 'certificate-authority-data': Buffer.from('hello').toString('base64') },
+      'ERR_SETTINGS_INVALID',
+    ],
+    [
+      'CA both forms',
+      { 'certificate-authority-data': CA, 'certificate-authority': '/ca.pem' },
+      'ERR_SETTINGS_CONFLICT',
+    ],
     ['bad kubeconfig mode', { 'kubeconfig-mode': 'file' }, 'ERR_SETTINGS_INVALID'],
     ['bad boolean', { wait: 'maybe' }, 'ERR_SETTINGS_INVALID'],
     ['bad operation', { operation: 'delete' }, 'ERR_SETTINGS_INVALID'],
@@ -144,16 +191,31 @@ describe('CI source detection', () => {
     ['github', GITHUB_ENV, {}, 'github'],
     ['explicit wins', GITHUB_ENV, { 'ci-token': 'eyJ.x.y' }, 'explicit'],
     ['token file input', plain, { 'token-file': '/var/run/token' }, 'token-file'],
-    ['workload identity env', { ...plain, AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' }, {}, 'token-file'],
+    [
+      'workload identity env',
+      { ...plain, AZURE_FEDERATED_TOKEN_FILE: '/var/run/secrets/azure/tokens/azure-identity-token' },
+      {},
+      'token-file',
+    ],
     ['gitlab', { ...plain, GITLAB_CI: 'true', ARGO_ENTRA_ID_TOKEN: 'jwt' }, {}, 'gitlab'],
     ['gitlab without id_tokens', { ...plain, GITLAB_CI: 'true' }, {}, 'ERR_CI_TOKEN_NOT_FOUND'],
     [
       'azure devops',
-      { ...plain, TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/org/_apis/oidc', SYSTEM_ACCESSTOKEN: 'ado-secret' },
+      {
+        ...plain,
+        TF_BUILD: 'True',
+        SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/org/_apis/oidc',
+        SYSTEM_ACCESSTOKEN: 'ado-secret',
+      },
       { 'azure-devops-service-connection': CLIENT },
       'azure-devops',
     ],
-    ['azure devops without access token', { ...plain, TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/o' }, { 'azure-devops-service-connection': CLIENT }, 'ERR_CI_TOKEN_NOT_FOUND'],
+    [
+      'azure devops without access token',
+      { ...plain, TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/o' },
+      { 'azure-devops-service-connection': CLIENT },
+      'ERR_CI_TOKEN_NOT_FOUND',
+    ],
     ['github without id-token permission', { GITHUB_ACTIONS: 'true', RUNNER_TEMP: '/t' }, {}, 'ERR_CI_TOKEN_NOT_FOUND'],
     ['nothing at all', plain, {}, 'ERR_CI_TOKEN_NOT_FOUND'],
     ['forced github elsewhere', plain, { 'ci-token-source': 'github' }, 'ERR_CI_TOKEN_NOT_FOUND'],
@@ -190,17 +252,33 @@ describe('CI source detection', () => {
 
 describe('CLI', () => {
   test('flags, env fallbacks, --from and positional workflow name', () => {
-    const env: Env = { AZURE_CLIENT_ID: CLIENT, AZURE_TENANT_ID: TENANT, ARGO_ENTRA_SERVER: 'https://k:6443', AZURE_FEDERATED_TOKEN_FILE: '/tok' };
-    const submit = rawFromCli(['submit', '-n', 'team-a', '--from', 'workflowtemplate/hello', '-p', 'a=1', '-p', 'b=2', '-l', 'x=y'], env);
+    const env: Env = {
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_TENANT_ID: TENANT,
+      ARGO_ENTRA_SERVER: 'https://k:6443',
+      AZURE_FEDERATED_TOKEN_FILE: '/tok',
+    };
+    const submit = rawFromCli(
+      ['submit', '-n', 'team-a', '--from', 'workflowtemplate/hello', '-p', 'a=1', '-p', 'b=2', '-l', 'x=y'],
+      env,
+    );
     expect(submit.command).toBe('submit');
     const s = parseSettings(submit.raw, { env, platform: 'cli', operation: submit.command });
     expect(s.workflow.source).toEqual({ kind: 'template', name: 'hello', clusterScope: false });
-    expect(s.workflow.parameters).toEqual([['a', '1'], ['b', '2']]);
+    expect(s.workflow.parameters).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
     expect(s.identity.ciSource).toEqual({ kind: 'token-file', path: '/tok' });
     expect(s.report.reporter).toBe('terminal');
 
     const wait = rawFromCli(['wait', 'wf-abc12', '-n', 'team-a'], env);
-    const w = parseSettings(wait.raw, { env, platform: 'cli', operation: wait.command, positionalWorkflowName: wait.positionals[0] });
+    const w = parseSettings(wait.raw, {
+      env,
+      platform: 'cli',
+      operation: wait.command,
+      positionalWorkflowName: wait.positionals[0],
+    });
     expect(w.operation).toBe('wait');
     expect(w.workflow.workflowName).toBe('wf-abc12');
   });
@@ -214,9 +292,19 @@ describe('CLI', () => {
   });
 
   test('Azure DevOps picks its reporter', () => {
-    const env: Env = { TF_BUILD: 'True', SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/o', SYSTEM_ACCESSTOKEN: 's', ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION: CLIENT };
-    const cli = rawFromCli(['kubeconfig', '--client-id', CLIENT, '--tenant-id', TENANT, '--server', 'https://k', '-n', 'ns'], env);
-    expect(parseSettings(cli.raw, { env, platform: 'cli', operation: cli.command }).report.reporter).toBe('azure-devops');
+    const env: Env = {
+      TF_BUILD: 'True',
+      SYSTEM_OIDCREQUESTURI: 'https://dev.azure.com/o',
+      SYSTEM_ACCESSTOKEN: 's',
+      ARGO_ENTRA_AZURE_DEVOPS_SERVICE_CONNECTION: CLIENT,
+    };
+    const cli = rawFromCli(
+      ['kubeconfig', '--client-id', CLIENT, '--tenant-id', TENANT, '--server', 'https://k', '-n', 'ns'],
+      env,
+    );
+    expect(parseSettings(cli.raw, { env, platform: 'cli', operation: cli.command }).report.reporter).toBe(
+      'azure-devops',
+    );
   });
 });
 
@@ -228,7 +316,8 @@ describe('action.yml matches the input list', () => {
   };
   test('same inputs, same defaults', () => {
     expect(Object.keys(action.inputs).sort()).toEqual(INPUTS.map((i) => i.name).sort());
-    for (const input of INPUTS) expect([input.name, action.inputs[input.name]?.default]).toEqual([input.name, input.default]);
+    for (const input of INPUTS)
+      expect([input.name, action.inputs[input.name]?.default]).toEqual([input.name, input.default]);
   });
   test('same outputs, runs on node24 with a post step', () => {
     expect(Object.keys(action.outputs).sort()).toEqual(OUTPUTS.map((o) => o.name).sort());

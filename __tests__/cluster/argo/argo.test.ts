@@ -17,6 +17,7 @@ import type { ProgressEvent } from '../../../src/argo/progress.js';
 import type { Workflow } from '../../../src/argo/types.js';
 import type { RunContext } from '../../../src/settings/types.js';
 import { ArgoEntraError } from '../../../src/errors.js';
+import { startPausableProxy } from '../../helpers/pausable-proxy.js';
 
 const NS = 'team-a';
 const LONG = 240_000;
@@ -390,6 +391,48 @@ describe('argo on the real control plane', () => {
       const done = await waiting;
       expect(done.status?.phase).toBe('Succeeded');
       expect(events.some((e) => e.type === 'reconnect')).toBe(true);
+    },
+    LONG,
+  );
+
+  it(
+    'a watch resumed from a compacted resourceVersion gets a real 410 and recovers by re-reading',
+    async () => {
+      // The client reaches the apiserver through a proxy this test pauses: its reconnect is held until the state
+      // it last saw has been compacted away, so the 410 is certain, not a matter of timing.
+      const proxy = await startPausableProxy(Number(new URL(cluster.server).port));
+      const token = (await kubectl(['create', 'token', 'submitter', '-n', NS, '--duration=1h'])).trim();
+      const viaProxy = createKubeClient({
+        server: `https://127.0.0.1:${proxy.port}`,
+        caData: cluster.caData,
+        insecureSkipTlsVerify: false,
+        tokenProvider: { getToken: async () => ({ token, expiresOnMs: Date.now() + 3_600_000 }) },
+      });
+      try {
+        const name = (await submit(manifest(forever))).metadata.name ?? '';
+        const events: ProgressEvent[] = [];
+        const waiting = waitForWorkflow(viaProxy, NS, name, {
+          timeoutMs: 120_000,
+          onProgress: (e) => events.push(e),
+          backoff: { initialMs: 100, maxMs: 500 },
+          fallbackPollMs: 0,
+        });
+        await until(name, suspendRunning);
+        // let the watch see the Running state, so its resourceVersion is the one we make stale
+        await new Promise((r) => setTimeout(r, 500));
+        proxy.pause();
+        await kubectl(['annotate', 'workflow', name, '-n', NS, 'argo-entra.test/bump=1']);
+        const revision = await cluster.compactEtcd();
+        expect(revision).toBeGreaterThan(0);
+        proxy.resume();
+        await runOperation(client, NS, 'resume', name);
+        const done = await waiting;
+        expect(done.status?.phase).toBe('Succeeded');
+        expect(events.some((e) => e.type === 'reconnect' && e.reason === 'gone')).toBe(true);
+      } finally {
+        viaProxy.close();
+        await proxy.close();
+      }
     },
     LONG,
   );

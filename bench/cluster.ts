@@ -215,6 +215,7 @@ export async function benchCluster(opts: {
 
     const clusterSettings: ClusterSettings = {
       server: c.server,
+      aks: undefined,
       caData: c.caData,
       insecureSkipTlsVerify: false,
       namespace: NS,

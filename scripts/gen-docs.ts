@@ -53,7 +53,7 @@ const EXIT_MEANING: Readonly<Record<number, string>> = {
   1: 'the workflow ended Failed or Error',
   2: 'bad input: settings, manifest, unknown template or workflow, an operation not valid in its state',
   3: 'identity: no CI token, the token request failed, or Entra refused the exchange (AADSTS)',
-  4: 'cluster access: 401, 403, TLS, unreachable, namespace or Argo CRDs missing, least privilege enforced',
+  4: 'cluster access: AKS discovery through ARM, 401, 403, TLS, unreachable, namespace or Argo CRDs missing, least privilege enforced',
   5: 'timed out waiting (on-timeout applied); a lost watch is never reported as a failure',
   6: 'the job was cancelled (on-cancel applied)',
   10: 'an unexpected internal error (a bug: please report it)',

@@ -25,7 +25,7 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
     code: 'ERR_SETTINGS_MISSING',
     symptom: 'A required input is not set.',
     cause:
-      'client-id, tenant-id, server or namespace (or the workflow for submit, the workflow-name for other operations) was not given.',
+      'client-id, tenant-id, server (or aks-cluster) or namespace (or the workflow for submit, the workflow-name for other operations) was not given.',
     fix: 'Set the named input (action `with:`), CLI flag, or ARGO_ENTRA_* variable.',
   },
   {
@@ -37,7 +37,8 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
   {
     code: 'ERR_SETTINGS_CONFLICT',
     symptom: 'Two inputs contradict each other.',
-    cause: 'E.g. both a manifest and a template, both name and generate-name, or both CA inputs.',
+    cause:
+      'E.g. both a manifest and a template, both name and generate-name, both CA inputs, or server and aks-cluster.',
     fix: 'Keep one of the two inputs the message names.',
   },
   {
@@ -232,6 +233,21 @@ export const BASE_CATALOGUE: readonly CatalogueEntry[] = [
     symptom: 'workflows.argoproj.io is not served (404).',
     cause: 'Argo Workflows is not installed on this cluster.',
     fix: 'Install Argo Workflows (apply its CRDs server-side) or target the cluster that runs it.',
+  },
+  {
+    code: 'ERR_AKS_DISCOVERY',
+    symptom:
+      'Azure Resource Manager refuses listClusterUserCredential on the aks-cluster (401/403 AuthorizationFailed).',
+    cause:
+      'The identity has no "Azure Kubernetes Service Cluster User Role" (or any role with that action) on the cluster.',
+    fix: 'az role assignment create --role "Azure Kubernetes Service Cluster User Role" --assignee <client-id> --scope <aks-cluster>.',
+  },
+  {
+    code: 'ERR_AKS_DISCOVERY',
+    symptom: 'ARM answers 404 ResourceNotFound / ResourceGroupNotFound for the aks-cluster.',
+    cause:
+      'The resource id names a cluster, resource group or subscription that does not exist (or is in another cloud).',
+    fix: 'Copy the id from az aks show -g RG -n NAME --query id -o tsv; set arm-endpoint for sovereign clouds.',
   },
   {
     code: 'ERR_ARGO_TEMPLATE_NOT_FOUND',

@@ -56,6 +56,11 @@ export async function runDoctor(settings: Settings, deps: MainDeps): Promise<num
     `operation ${settings.operation}, namespace ${cluster.namespace}, server ${cluster.server}, client-id ${identity.clientId}, tenant ${identity.tenantId}, CI token source ${identity.ciSource.kind}`,
   );
 
+  if (cluster.aks !== undefined) {
+    // runMain resolved it through ARM before doctor started (a failure there ends the run with its own error).
+    line('ok', 'aks', `${cluster.aks.id}: API server and CA from ${cluster.aks.armEndpoint} listClusterUserCredential`);
+  }
+
   // Entra's and the API server's clocks are read now, independently of any sign-in.
   const entraDate = sampleEntraDate(settings, clock);
   const serverDate = sampleServerDate(settings, clock);

@@ -4,6 +4,7 @@ import type { Settings } from '../settings/types.js';
 import type { Clock, Sleep } from '../util/time.js';
 import { runOperation, type OperationResult } from './operate.js';
 import { prepareAccess, type PreparedAccess } from './access.js';
+import { resolveAksCluster } from './aks.js';
 import { runDoctor } from './doctor.js';
 import { publishResult } from './publish.js';
 import { STATE } from './state.js';
@@ -27,15 +28,17 @@ export interface MainDeps {
  * The one road: settings -> identity -> cluster -> argo -> report. Returns the exit code; every failure on the way
  * is a coded error that the caller reports.
  */
-export async function runMain(settings: Settings, deps: MainDeps): Promise<number> {
+export async function runMain(given: Settings, deps: MainDeps): Promise<number> {
   const { reporter } = deps;
-  for (const secret of settings.secrets) reporter.secret(secret);
-  if (settings.cluster.insecureSkipTlsVerify) {
+  for (const secret of given.secrets) reporter.secret(secret);
+  if (given.cluster.insecureSkipTlsVerify) {
     reporter.warning(
       'insecure-skip-tls-verify is on: the API server certificate is not verified. Never use this in production.',
     );
   }
 
+  // aks-cluster: server and CA come from ARM first; from here on the run is the same as with server + CA.
+  const settings = await resolveAksCluster(given, deps);
   const dir = await makePrivateDir(settings.cluster.tempDir);
   // Saved before anything is written into it, so the post step removes it even if this step dies next.
   reporter.saveState(STATE.dir, dir);

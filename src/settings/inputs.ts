@@ -67,7 +67,18 @@ export const INPUTS: readonly InputDefinition[] = [
     description: 'Azure DevOps: the service connection ID (GUID) whose federated identity is used.',
     env: ['AZURESUBSCRIPTION_SERVICE_CONNECTION_ID'],
   },
-  { name: 'server', description: 'Kubernetes API server URL (https).' },
+  { name: 'server', description: 'Kubernetes API server URL (https). Give this or aks-cluster.' },
+  {
+    name: 'aks-cluster',
+    description:
+      'AKS only, instead of server and certificate-authority-data: the cluster\'s ARM resource id (/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}). Server and CA are read through ARM listClusterUserCredential with the same federated identity, which needs the "Azure Kubernetes Service Cluster User Role" on the cluster.',
+  },
+  {
+    name: 'arm-endpoint',
+    description:
+      'Azure Resource Manager endpoint (https URL) used with aks-cluster; the ARM token scope is <arm-endpoint>/.default.',
+    default: 'https://management.azure.com',
+  },
   {
     name: 'certificate-authority-data',
     description: "Base64 of the PEM CA bundle the API server's certificate chains to.",

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { parseAksResourceId } from './aks-cluster.js';
 import { ArgoEntraError } from '../errors.js';
 import { resolveCiSource } from './ci-source.js';
 import { inputDefinition } from './inputs.js';
@@ -23,6 +24,7 @@ import {
 } from './validate.js';
 import {
   OPERATIONS,
+  type AksSettings,
   type ClusterSettings,
   type IdentitySettings,
   type Operation,
@@ -135,8 +137,22 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
 
   function parseCluster(): ClusterSettings {
     const server = one('server');
-    if (!server)
-      throw missing('server', 'the API server URL, e.g. https://myaks-dns-1234.hcp.westeurope.azmk8s.io:443');
+    const aksCluster = one('aks-cluster');
+    if (server && aksCluster) {
+      throw new ArgoEntraError('ERR_SETTINGS_CONFLICT', 'Give either "server" or "aks-cluster", not both.', {
+        hint: '"aks-cluster" discovers the server and CA through ARM; remove it to use "server" (and the CA inputs), or remove "server".',
+      });
+    }
+    if (!server && !aksCluster) {
+      throw new ArgoEntraError(
+        'ERR_SETTINGS_MISSING',
+        'Input "server" or "aks-cluster" is required: the API server URL (e.g. https://myaks-dns-1234.hcp.westeurope.azmk8s.io:443), or the AKS cluster\'s ARM resource id.',
+        {
+          hint: 'Set "server" (with "certificate-authority-data"), or on AKS "aks-cluster" (az aks show -g RG -n NAME --query id -o tsv).',
+          details: { input: 'server' },
+        },
+      );
+    }
     const namespace = one('namespace');
     if (!namespace) throw missing('namespace', 'the namespace to scope the kubeconfig to (DNS-1123 label)');
     const caDataInput = one('certificate-authority-data');
@@ -150,6 +166,20 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
         },
       );
     }
+    if (aksCluster && (caDataInput || caFile)) {
+      throw new ArgoEntraError(
+        'ERR_SETTINGS_CONFLICT',
+        `Give either "aks-cluster" or "${caDataInput ? 'certificate-authority-data' : 'certificate-authority'}", not both.`,
+        { hint: 'With "aks-cluster" the CA comes from ARM together with the server; remove the CA input.' },
+      );
+    }
+    let aks: AksSettings | undefined;
+    if (aksCluster) {
+      aks = {
+        ...parseAksResourceId(aksCluster),
+        armEndpoint: httpsUrl('arm-endpoint', withDefault('arm-endpoint')),
+      };
+    }
     let caData: string | undefined;
     if (caDataInput) caData = base64Pem('certificate-authority-data', caDataInput);
     if (caFile) {
@@ -160,7 +190,8 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
     }
     const tempDir = ctx.env.RUNNER_TEMP || ctx.env.AGENT_TEMPDIRECTORY || tmpdir();
     return {
-      server: httpsUrl('server', server),
+      server: server ? httpsUrl('server', server) : '',
+      aks,
       caData,
       insecureSkipTlsVerify: bool('insecure-skip-tls-verify', withDefault('insecure-skip-tls-verify')),
       namespace: dnsLabel('namespace', namespace),

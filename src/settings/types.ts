@@ -48,9 +48,25 @@ export interface IdentitySettings {
 
 export type KubeconfigMode = 'exec' | 'token';
 
+/** `aks-cluster`: find server and CA through ARM's listClusterUserCredential before the kubeconfig is written. */
+export interface AksSettings {
+  /** the ARM resource id, /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{n} */
+  readonly id: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** https URL without trailing slash, e.g. https://management.azure.com; the ARM token scope is `<this>/.default` */
+  readonly armEndpoint: string;
+}
+
 export interface ClusterSettings {
-  /** https URL of the API server */
+  /**
+   * https URL of the API server. With `aks` set, '' until the run resolves it through ARM (run/aks.ts): every stage
+   * after that sees the discovered value.
+   */
   readonly server: string;
+  /** set when the cluster is given as an AKS resource id instead of server + CA */
+  readonly aks: AksSettings | undefined;
   /** base64 of the PEM bundle the server's certificate chains to; undefined = system trust store */
   readonly caData: string | undefined;
   readonly insecureSkipTlsVerify: boolean;

@@ -16,6 +16,7 @@ const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-
 function cluster(overrides: Partial<ClusterSettings> = {}): ClusterSettings {
   return {
     server: 'https://kube.example:6443',
+    aks: undefined,
     caData: CA,
     insecureSkipTlsVerify: false,
     namespace: 'ci',

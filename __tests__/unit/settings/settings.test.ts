@@ -170,6 +170,60 @@ describe('parseSettings (action inputs)', () => {
     expect(codeOf(() => parseAction(inputs))).toBe(code);
   });
 
+  describe('aks-cluster', () => {
+    const AKS =
+      '/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg-ci/providers/Microsoft.ContainerService/managedClusters/aks-ci';
+
+    test('instead of server: parsed id, default ARM endpoint, server left for discovery', () => {
+      const s = parseAction({ server: undefined, 'aks-cluster': AKS });
+      expect(s.cluster.server).toBe('');
+      expect(s.cluster.caData).toBeUndefined();
+      expect(s.cluster.aks).toEqual({
+        id: AKS,
+        subscriptionId: '0b1f6471-1bf0-4dda-aec3-cb9272f09590',
+        resourceGroup: 'rg-ci',
+        name: 'aks-ci',
+        armEndpoint: 'https://management.azure.com',
+      });
+      expect(parseAction({}).cluster.aks).toBeUndefined();
+      expect(
+        parseAction({ server: undefined, 'aks-cluster': AKS, 'arm-endpoint': 'https://management.usgovcloudapi.net/' })
+          .cluster.aks?.armEndpoint,
+      ).toBe('https://management.usgovcloudapi.net');
+    });
+
+    test.each<[string, Record<string, string | undefined>, ErrorCode]>([
+      ['server and aks-cluster', { 'aks-cluster': AKS }, 'ERR_SETTINGS_CONFLICT'],
+      [
+        'aks-cluster and CA data',
+        { server: undefined, 'aks-cluster': AKS, 'certificate-authority-data': CA },
+        'ERR_SETTINGS_CONFLICT',
+      ],
+      ['neither server nor aks-cluster', { server: undefined }, 'ERR_SETTINGS_MISSING'],
+      ['aks-cluster not a resource id', { server: undefined, 'aks-cluster': 'aks-ci' }, 'ERR_SETTINGS_INVALID'],
+      [
+        'http arm-endpoint',
+        { server: undefined, 'aks-cluster': AKS, 'arm-endpoint': 'http://arm.local' },
+        'ERR_SETTINGS_INVALID',
+      ],
+    ])('%s -> %s', (_name, inputs, code) => {
+      expect(codeOf(() => parseAction(inputs))).toBe(code);
+    });
+
+    test('the missing error names both inputs; the conflict error names both', () => {
+      const message = (inputs: Record<string, string | undefined>): string => {
+        try {
+          parseAction(inputs);
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      };
+      expect(message({ server: undefined })).toMatch(/"server" or "aks-cluster"/);
+      expect(message({ 'aks-cluster': AKS })).toMatch(/"server" or "aks-cluster"/);
+    });
+  });
+
   test('errors name the input and value and never echo a secret', () => {
     try {
       parseAction({ 'client-id': 'not-a-guid' });

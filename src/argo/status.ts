@@ -42,11 +42,6 @@ export function isTransient(error: unknown): boolean {
   return status === 429 || status >= 500 || Number.isNaN(status);
 }
 
-export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  if (signal?.aborted) return true;
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
-
 export function crdMissing(namespace: string, cause?: unknown): ArgoEntraError {
   return new ArgoEntraError(
     'ERR_ARGO_CRD_MISSING',

@@ -145,16 +145,3 @@ export class TerminalReporter implements Reporter {
     );
   }
 }
-
-/** The process-bound terminal reporter. For entry points only: everything else receives a Reporter. */
-export function createTerminalReporter(options: { json: boolean; debug: boolean }): TerminalReporter {
-  return new TerminalReporter({
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    env: process.env,
-    json: options.json,
-    debug: options.debug,
-  });
-}

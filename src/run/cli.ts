@@ -29,7 +29,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
 export function usage(command?: string): string {
   const lines =
     command && COMMANDS[command]
-      ? [`argo-entra ${command}: ${COMMANDS[command]}`, '']
+      ? [`argo-entra ${command}: ${COMMANDS[command]}`]
       : ['argo-entra <command> [flags]', '', 'Commands:'];
   if (!command || !COMMANDS[command])
     for (const [name, text] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(11)} ${text}`);

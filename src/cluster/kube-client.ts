@@ -103,12 +103,13 @@ export function createKubeClient(options: KubeClientOptions): ClosableKubeClient
     body: string | undefined,
     contentType: string,
     signal: AbortSignal | undefined,
+    accept = 'application/json',
   ): Promise<{ req: ClientRequest; res: IncomingMessage }> {
     throwIfAborted(signal);
     const { token } = await options.tokenProvider.getToken(signal);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${token}`,
-      Accept: 'application/json',
+      Accept: accept,
       'User-Agent': userAgent,
     };
     if (body !== undefined) {
@@ -156,9 +157,19 @@ export function createKubeClient(options: KubeClientOptions): ClosableKubeClient
     const idempotent = req.method !== 'POST' || req.idempotent === true;
     return withCancel(req.signal, () =>
       withRetry(idempotent, req.signal, async () => {
-        const { res } = await open(req.method, path, body, req.contentType ?? 'application/json', req.signal);
+        const { res } = await open(
+          req.method,
+          path,
+          body,
+          req.contentType ?? 'application/json',
+          req.signal,
+          // what kubectl sends for pods/log: the text stream, and errors still as a JSON Status
+          req.responseType === 'text' ? 'application/json, */*' : 'application/json',
+        );
         const status = res.statusCode ?? 0;
         const text = await readBody(res, server, req.signal);
+        if (req.responseType === 'text' && status >= 200 && status < 300)
+          return { status, body: text as T, date: header(res.headers, 'date') };
         const parsed = parseJson(text);
         if ((status >= 200 && status < 300) || req.accept?.includes(status)) {
           // An accepted error status may come from a proxy with a text body: the status is what the caller wants.

@@ -30,6 +30,11 @@ export interface KubeRequest {
    * failure, 429). Set true for side-effect-free POSTs such as access reviews so they retry like a GET.
    */
   readonly idempotent?: boolean;
+  /**
+   * 'json' (default): the body is parsed JSON. 'text': a 2xx body is returned as the raw string (e.g. pods/log,
+   * which is text/plain); error statuses are still mapped from their JSON Status.
+   */
+  readonly responseType?: 'json' | 'text';
   readonly signal?: AbortSignal;
 }
 

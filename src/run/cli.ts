@@ -124,6 +124,8 @@ cluster templates) for an Entra principal.
   --from KIND/NAME                       a template the principal may submit from (repeatable):
                                          workflowtemplate/NAME or clusterworkflowtemplate/NAME
   --wait true|false                      include what waiting needs (default true)
+  --logs                                 include pods and pods/log get, so logs of failed steps can be printed
+                                         (the logs input; optional, preflight does not require them)
 `;
 
 async function printRbac(argv: readonly string[]): Promise<number> {
@@ -136,6 +138,7 @@ async function printRbac(argv: readonly string[]): Promise<number> {
       operations: { type: 'string', default: 'submit,wait' },
       from: { type: 'string', multiple: true },
       wait: { type: 'string', default: 'true' },
+      logs: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -173,6 +176,7 @@ async function printRbac(argv: readonly string[]): Promise<number> {
   const checks = requiredAccessFor(operations as Operation[], values.namespace, {
     wait: values.wait !== 'false',
     templates,
+    logs: values.logs,
   });
   const rbac = leastPrivilegeRbac({
     principal: values.user ? { kind: 'user', name: values.user } : { kind: 'group', name: principalName },

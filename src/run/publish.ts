@@ -1,3 +1,4 @@
+import { printFailedStepLogs } from '../argo/logs.js';
 import { getWorkflow } from '../argo/ops.js';
 import { outcomeError, outcomeOutputs, workflowOutcome } from '../argo/outcome.js';
 import type { Workflow } from '../argo/types.js';
@@ -39,7 +40,11 @@ export async function publishResult(
     reporter.info(`Workflow ${where}: ${outcome.phase || 'submitted'} (not waiting).`);
     return 0;
   }
-  if (failure) throw failure;
+  if (failure) {
+    if (settings.workflow.logs === 'failed' && (outcome.phase === 'Failed' || outcome.phase === 'Error'))
+      await printFailedStepLogs(access.client, result.workflow, reporter, deps.cancel);
+    throw failure;
+  }
   reporter.info(
     `Workflow ${where} ${outcome.phase}${outcome.durationSeconds === undefined ? '' : ` in ${outcome.durationSeconds}s`}.`,
   );

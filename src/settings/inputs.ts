@@ -166,6 +166,12 @@ export const INPUTS: readonly InputDefinition[] = [
     description: 'none, client (build and validate locally) or server (API server dry run, nothing stored).',
     default: 'none',
   },
+  {
+    name: 'logs',
+    description:
+      'failed: when a waited-on workflow ends Failed or Error, print the last 50 log lines of up to 5 failed steps (needs pods/log get; see argo-entra rbac --logs). none: print no logs.',
+    default: 'failed',
+  },
   { name: 'argo-ui-url', description: 'Base URL of the Argo UI, for links in outputs and the job summary.' },
   {
     name: 'preflight',

@@ -271,6 +271,7 @@ export function parseSettings(raw: RawInputs, ctx: ParseContext): Settings {
       onCancel: oneOf('on-cancel', withDefault('on-cancel'), ['stop', 'terminate', 'leave'] as const),
       dryRun: oneOf('dry-run', withDefault('dry-run'), ['none', 'client', 'server'] as const),
       argoUiUrl: argoUiUrl === undefined ? undefined : httpsOrHttpUrl('argo-ui-url', argoUiUrl),
+      logs: oneOf('logs', withDefault('logs'), ['failed', 'none'] as const),
     };
   }
 

@@ -102,7 +102,11 @@ export interface WorkflowSettings {
   readonly onCancel: ShutdownPolicy;
   readonly dryRun: DryRun;
   readonly argoUiUrl: string | undefined;
+  /** print the log tails of failed Pod steps when a waited-on workflow fails */
+  readonly logs: LogsMode;
 }
+
+export type LogsMode = 'failed' | 'none';
 
 export type ReporterKind = 'github' | 'azure-devops' | 'terminal';
 export type LeastPrivilegeMode = 'off' | 'warn' | 'enforce';

@@ -27,6 +27,7 @@ let world: IdentityWorld;
 let cluster: Cluster;
 let reader: AppRegistration;
 let noPatch: AppRegistration;
+let withLogs: AppRegistration;
 const runs: BundleRun[] = [];
 let runSeq = 0;
 
@@ -64,6 +65,12 @@ beforeAll(async () => {
   });
   noPatch = world.entra.addApp(world.tenantId, {
     displayName: 'argo-entra-submit-only',
+    federatedCredentials: [
+      { issuer: world.github.issuer, subject: world.github.subject(), audiences: [TOKEN_EXCHANGE_AUDIENCE] },
+    ],
+  });
+  withLogs = world.entra.addApp(world.tenantId, {
+    displayName: 'argo-entra-with-logs',
     federatedCredentials: [
       { issuer: world.github.issuer, subject: world.github.subject(), audiences: [TOKEN_EXCHANGE_AUDIENCE] },
     ],
@@ -106,6 +113,28 @@ beforeAll(async () => {
     NS,
     '--role=argo-entra',
     `--user=${world.app.servicePrincipalId}`,
+  ]);
+  // What `argo-entra rbac --logs` adds: pods and pods/log get, so the logs of failed steps can be read.
+  await admin(
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'argo-entra-logs', namespace: NS },
+      rules: [
+        { apiGroups: ['argoproj.io'], resources: ['workflows'], verbs: ['create', 'get', 'list', 'watch', 'patch'] },
+        { apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get'] },
+      ],
+    }),
+  );
+  await admin([
+    'create',
+    'rolebinding',
+    'argo-entra-logs',
+    '-n',
+    NS,
+    '--role=argo-entra-logs',
+    `--user=${withLogs.servicePrincipalId}`,
   ]);
   await admin(['create', 'role', 'wf-reader', '-n', NS, '--verb=get', '--resource=workflows.argoproj.io']);
   // Everything submit + wait needs, but no patch: on-cancel cannot take effect.
@@ -344,6 +373,47 @@ describe('the action bundle on the real control plane', () => {
       expectExit(r, 1);
       expect(r.outputs['phase']).toBe('Failed');
       expect(r.outputs['error-code']).toBe('ERR_ARGO_WORKFLOW_FAILED');
+    },
+    LONG,
+  );
+
+  it(
+    'a failed pod step (never scheduled, activeDeadlineSeconds): exit 1, its log section notes the pod is gone',
+    async () => {
+      const pod = {
+        entrypoint: 'main',
+        activeDeadlineSeconds: 3,
+        templates: [{ name: 'main', container: { image: 'busybox', command: ['true'] } }],
+      };
+      const r = await runMain({
+        inputs: inputs({ 'client-id': withLogs.clientId, workflow: manifest(pod, 'logs-') }),
+        env: stepEnv(),
+      });
+      expectExit(r, 1);
+      expect(r.outputs['phase']).toBe('Failed');
+      expect(r.outputs['error-code']).toBe('ERR_ARGO_WORKFLOW_FAILED');
+      const name = r.outputs['workflow-name'] ?? '';
+      const log = logText(r);
+      // The single node is a Pod node (v2 pod name of a one-node workflow: the workflow's own name). The controller
+      // created its pod, which never got a node; at the deadline it deletes that pending pod. Depending on which comes
+      // first, the real API server answers the log request 200 with an empty body (a pod with no node has no log
+      // stream) or 404 (pod deleted): either way the section carries the step's message and one note, and exit is 1.
+      const title = `::group::Logs of failed step ${name} (pod ${name})`;
+      expect(log).toContain(title);
+      const section = log.slice(log.indexOf(title));
+      const body = section.slice(0, section.indexOf('::endgroup::'));
+      expect(body).toContain('Step message: Step exceeded its deadline');
+      expect(body).toMatch(
+        new RegExp(`Note: (no log for pod ${name}: the pod is gone|the container wrote no log output)`),
+      );
+      expect(body).not.toContain('kubectl auth can-i');
+      const end = Date.now() + 30_000;
+      let gone = await cluster.kubectl(['get', 'pod', '-n', NS, name]);
+      while (!gone.stderr.includes('NotFound') && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 250));
+        gone = await cluster.kubectl(['get', 'pod', '-n', NS, name]);
+      }
+      expect(gone.stderr).toContain('NotFound');
     },
     LONG,
   );

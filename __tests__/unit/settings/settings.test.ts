@@ -74,6 +74,7 @@ describe('parseSettings (action inputs)', () => {
       onTimeout: 'stop',
       onCancel: 'stop',
       dryRun: 'none',
+      logs: 'failed',
     });
     expect(s.report.reporter).toBe('github');
     expect(s.secrets).toEqual(['request-token-secret']);
@@ -164,6 +165,7 @@ describe('parseSettings (action inputs)', () => {
     ['label without =', { labels: 'team' }, 'ERR_SETTINGS_INVALID'],
     ['name and generate-name', { name: 'a', 'generate-name': 'b-' }, 'ERR_SETTINGS_CONFLICT'],
     ['bad dry-run', { 'dry-run': 'yes' }, 'ERR_SETTINGS_INVALID'],
+    ['bad logs', { logs: 'all' }, 'ERR_SETTINGS_INVALID'],
     ['bad least-privilege', { 'least-privilege': 'strict' }, 'ERR_SETTINGS_INVALID'],
     ['bad ci-token-source', { 'ci-token-source': 'jenkins' }, 'ERR_SETTINGS_INVALID'],
   ])('%s -> %s', (_name, inputs, code) => {

@@ -6,7 +6,7 @@
  */
 import * as zlib from 'node:zlib';
 import { ArgoEntraError } from '../errors.js';
-import type { WorkflowNode, WorkflowStatus } from './types.js';
+import type { Workflow, WorkflowNode, WorkflowStatus } from './types.js';
 
 export type Compression = 'gzip' | 'zstd' | 'brotli';
 
@@ -103,4 +103,25 @@ export function writeNodes(status: WorkflowStatus, nodes: Record<string, Workflo
     status.nodes = nodes;
     delete status.compressedNodes;
   }
+}
+
+export type ReadableNodesView = Exclude<NodesView, { readonly kind: 'offloaded' }>;
+
+/**
+ * The node status an operation rewrites (resume, retry). Offloaded nodes live only in argo-server's database, so the
+ * Kubernetes API cannot rewrite them: refuse with the way that works.
+ */
+export function requireReadableNodes(wf: Workflow, operation: 'resume' | 'retry', phase: string): ReadableNodesView {
+  const view = readNodes(wf.status);
+  if (view.kind !== 'offloaded') return view;
+  const name = wf.metadata.name ?? '';
+  const verb = `${operation[0]?.toUpperCase() ?? ''}${operation.slice(1)}`;
+  throw new ArgoEntraError(
+    'ERR_ARGO_OPERATION',
+    `Cannot ${operation} workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`,
+    {
+      hint: `${verb} it through argo-server (argo ${operation}, or the UI), which can read offloaded nodes.`,
+      details: { name, phase },
+    },
+  );
 }

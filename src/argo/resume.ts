@@ -10,7 +10,7 @@
  * - Argo labels the actor only when argo-server knows the user; we record nothing on the workflow for resume.
  */
 import { ArgoEntraError } from '../errors.js';
-import { nodesOf, readNodes, writeNodes } from './nodes.js';
+import { nodesOf, requireReadableNodes, writeNodes } from './nodes.js';
 import type { Parameter, Workflow, WorkflowNode } from './types.js';
 
 export function isActiveSuspendNode(node: WorkflowNode): boolean {
@@ -61,17 +61,7 @@ export function formulateResume(wf: Workflow, now: Date, message = ''): Workflow
       },
     );
   }
-  const view = readNodes(wf.status);
-  if (view.kind === 'offloaded') {
-    throw new ArgoEntraError(
-      'ERR_ARGO_OPERATION',
-      `Cannot resume workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`,
-      {
-        hint: 'Resume it through argo-server (argo resume, or the UI), which can read offloaded nodes.',
-        details: { name, phase },
-      },
-    );
-  }
+  const view = requireReadableNodes(wf, 'resume', phase);
   const out: Workflow = structuredClone(wf);
   let updated = false;
   if (out.spec.suspend === true) {

@@ -24,7 +24,7 @@
  */
 import { ArgoEntraError } from '../errors.js';
 import { ARGO_LABEL } from './labels.js';
-import { readNodes, writeNodes } from './nodes.js';
+import { requireReadableNodes, writeNodes } from './nodes.js';
 import { podName, podNameVersion } from './pod-name.js';
 import type { Parameter, Workflow, WorkflowNode } from './types.js';
 
@@ -285,17 +285,7 @@ export function formulateRetry(wf: Workflow, now: Date, options: RetryOptions = 
       },
     );
   }
-  const view = readNodes(wf.status);
-  if (view.kind === 'offloaded') {
-    throw new ArgoEntraError(
-      'ERR_ARGO_OPERATION',
-      `Cannot retry workflow "${name}" through the Kubernetes API: its node status is offloaded to Argo's database (version ${view.version}).`,
-      {
-        hint: 'Retry it through argo-server (argo retry, or the UI), which can read offloaded nodes.',
-        details: { name, phase },
-      },
-    );
-  }
+  const view = requireReadableNodes(wf, 'retry', phase);
   const nodes: Record<string, WorkflowNode> = view.kind === 'none' ? {} : view.nodes;
   const parameters = options.parameters ?? [];
   const newWf = newRetryWorkflow(wf, now, parameters);

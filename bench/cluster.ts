@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Cluster, startCluster } from '../__tests__/harness/cluster/cluster.js';
-import { AKS_SERVER_APP_ID } from '../__tests__/harness/emulators/entra.js';
 import { type IdentityWorld, startIdentityWorld } from '../__tests__/harness/emulators/world.js';
 import { buildWorkflow, type BuildSettings } from '../src/argo/build.js';
 import { auditStamp } from '../src/argo/stamp.js';
@@ -35,6 +34,7 @@ import { createEntraTokenProvider } from '../src/identity/entra.js';
 import { writeTokenCache } from '../src/identity/token-cache.js';
 import { credentialExecUser } from '../src/settings/credential.js';
 import type { ClusterSettings, RunContext } from '../src/settings/types.js';
+import { entraTrust } from '../__tests__/harness/cluster/entra-trust.js';
 
 const NS = 'bench';
 const isWatch = (p: string): boolean => /[?&]watch=(1|true)(&|$)/.test(p);
@@ -163,15 +163,7 @@ export async function benchCluster(opts: {
   const world: IdentityWorld = await startIdentityWorld();
   const { entra, github, tenantId, app } = world;
   const clusterOptions = {
-    jwt: [
-      {
-        issuerUrl: entra.issuerFor(tenantId, 1),
-        discoveryUrl: entra.discoveryUrlFor(tenantId, 1),
-        caPem: world.pki.caPem,
-        audiences: [AKS_SERVER_APP_ID],
-      },
-    ],
-    readinessToken: () => entra.mintAccessToken({ tenantId, clientId: app.clientId }),
+    ...entraTrust({ entra: entra, tenantId: tenantId, caPem: world.pki.caPem, readinessClientId: app.clientId }),
     controllerNamespaced: true,
   };
   const starts: ClusterStart[] = [];

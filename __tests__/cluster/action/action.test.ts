@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Cluster, startCluster } from '../../harness/cluster/cluster.js';
-import { AKS_SERVER_APP_ID, type AppRegistration } from '../../harness/emulators/entra.js';
+import type { AppRegistration } from '../../harness/emulators/entra.js';
 import { startIdentityWorld, TOKEN_EXCHANGE_AUDIENCE, type IdentityWorld } from '../../harness/emulators/world.js';
 import type { Workflow } from '../../../src/argo/types.js';
 import {
@@ -20,6 +20,7 @@ import {
   type SignalPlan,
 } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, expectNoSecrets } from '../../helpers/secret-scan.js';
+import { entraTrust } from '../../harness/cluster/entra-trust.js';
 
 const NS = 'team-a';
 const LONG = 240_000;
@@ -76,15 +77,12 @@ beforeAll(async () => {
     ],
   });
   cluster = await startCluster({
-    jwt: [
-      {
-        issuerUrl: world.entra.issuerFor(world.tenantId, 1),
-        discoveryUrl: world.entra.discoveryUrlFor(world.tenantId, 1),
-        caPem: world.pki.caPem,
-        audiences: [AKS_SERVER_APP_ID],
-      },
-    ],
-    readinessToken: () => world.entra.mintAccessToken({ tenantId: world.tenantId, clientId: world.app.clientId }),
+    ...entraTrust({
+      entra: world.entra,
+      tenantId: world.tenantId,
+      caPem: world.pki.caPem,
+      readinessClientId: world.app.clientId,
+    }),
   });
   console.log(`action suite: cluster up in ${Math.round(cluster.startMs)} ms`);
   await admin(['create', 'namespace', NS]);

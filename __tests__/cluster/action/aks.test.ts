@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { type Cluster, startCluster } from '../../harness/cluster/cluster.js';
 import { ArmEmulator } from '../../harness/emulators/arm.js';
-import { AKS_SERVER_APP_ID, type AppRegistration } from '../../harness/emulators/entra.js';
+import type { AppRegistration } from '../../harness/emulators/entra.js';
 import { startIdentityWorld, TOKEN_EXCHANGE_AUDIENCE, type IdentityWorld } from '../../harness/emulators/world.js';
 import { decodeCommand, runBundle, type BundleRun } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, expectNoSecrets } from '../../helpers/secret-scan.js';
+import { entraTrust } from '../../harness/cluster/entra-trust.js';
 
 const NS = 'team-a';
 const SUB = '0b1f6471-1bf0-4dda-aec3-cb9272f09590';
@@ -41,15 +42,12 @@ beforeAll(async () => {
     ],
   });
   cluster = await startCluster({
-    jwt: [
-      {
-        issuerUrl: world.entra.issuerFor(world.tenantId, 1),
-        discoveryUrl: world.entra.discoveryUrlFor(world.tenantId, 1),
-        caPem: world.pki.caPem,
-        audiences: [AKS_SERVER_APP_ID],
-      },
-    ],
-    readinessToken: () => world.entra.mintAccessToken({ tenantId: world.tenantId, clientId: world.app.clientId }),
+    ...entraTrust({
+      entra: world.entra,
+      tenantId: world.tenantId,
+      caPem: world.pki.caPem,
+      readinessClientId: world.app.clientId,
+    }),
   });
   clusterId = arm.addCluster(SUB, 'rg-ci', 'aks-ci', { server: cluster.server, caData: cluster.caData });
   // The role at the resource group: covers aks-ci, and an unknown cluster there is a 404 (not a 403).

@@ -14,6 +14,7 @@ import { AKS_SERVER_APP_ID, type AppRegistration } from '../../harness/emulators
 import { startIdentityWorld, TOKEN_EXCHANGE_AUDIENCE, type IdentityWorld } from '../../harness/emulators/world.js';
 import { runBundle, type BundleRun } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, expectNoSecrets } from '../../helpers/secret-scan.js';
+import { entraTrust } from '../../harness/cluster/entra-trust.js';
 
 const LONG = 300_000;
 const NS = 'team-a';
@@ -60,15 +61,13 @@ beforeAll(async () => {
     displayName: 'cluster (v2 tokens)',
   });
   cluster = await startCluster({
-    jwt: [
-      {
-        issuerUrl: world.entra.issuerFor(world.tenantId, 1),
-        discoveryUrl: world.entra.discoveryUrlFor(world.tenantId, 1),
-        caPem: world.pki.caPem,
-        audiences: [AKS_SERVER_APP_ID, V2_APP_ID],
-      },
-    ],
-    readinessToken: () => world.entra.mintAccessToken({ tenantId: world.tenantId, clientId: world.app.clientId }),
+    ...entraTrust({
+      entra: world.entra,
+      tenantId: world.tenantId,
+      caPem: world.pki.caPem,
+      readinessClientId: world.app.clientId,
+      audiences: [AKS_SERVER_APP_ID, V2_APP_ID],
+    }),
     startController: false,
   });
 

@@ -22,6 +22,7 @@ import type { Workflow } from '../../../src/argo/types.js';
 import { ArgoEntraError } from '../../../src/errors.js';
 import { runBundle, runPostAfter, type BundleRun } from '../../helpers/run-bundle.js';
 import { emulatorSecrets, expectNoSecrets } from '../../helpers/secret-scan.js';
+import { entraTrust } from '../../harness/cluster/entra-trust.js';
 
 const LONG = 240_000;
 const GROUPS = ['6a1d1f0e-1111-4c4c-8888-000000000001', '6a1d1f0e-2222-4c4c-8888-000000000002'];
@@ -43,15 +44,12 @@ beforeAll(async () => {
   world.entra.setGroups(world.tenantId, world.app.clientId, GROUPS);
   oid = world.app.servicePrincipalId;
   cluster = await startCluster({
-    jwt: [
-      {
-        issuerUrl: world.entra.issuerFor(world.tenantId, 1),
-        discoveryUrl: world.entra.discoveryUrlFor(world.tenantId, 1),
-        caPem: world.pki.caPem,
-        audiences: [AKS_SERVER_APP_ID],
-      },
-    ],
-    readinessToken: () => world.entra.mintAccessToken({ tenantId: world.tenantId, clientId: world.app.clientId }),
+    ...entraTrust({
+      entra: world.entra,
+      tenantId: world.tenantId,
+      caPem: world.pki.caPem,
+      readinessClientId: world.app.clientId,
+    }),
   });
   console.log(`identity suite: cluster up in ${Math.round(cluster.startMs)} ms`);
   for (const ns of ['team-a', 'team-b']) await admin(['create', 'namespace', ns]);

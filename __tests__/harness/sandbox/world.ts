@@ -15,9 +15,9 @@ import { stringify } from 'yaml';
 import { loadBinaries } from '../cluster/binaries.js';
 import { type Cluster, startCluster } from '../cluster/cluster.js';
 import { AzureDevOpsOidcEmulator } from '../emulators/azure-devops.js';
-import { AKS_SERVER_APP_ID } from '../emulators/entra.js';
 import { type IdentityWorld, startIdentityWorld, TOKEN_EXCHANGE_AUDIENCE } from '../emulators/world.js';
 import { runNode } from './github-runner.js';
+import { entraTrust } from '../cluster/entra-trust.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -145,16 +145,7 @@ export async function startSandbox(o: SandboxOptions = {}): Promise<Sandbox> {
     }
     const cluster = await phase('cluster (etcd, kube-apiserver, Argo controller)', () =>
       startCluster({
-        jwt: [
-          {
-            issuerUrl: entra.issuerFor(tenantId, 1),
-            discoveryUrl: entra.discoveryUrlFor(tenantId, 1),
-            caPem: pki.caPem,
-            audiences: [AKS_SERVER_APP_ID],
-            usernameClaim: 'oid',
-          },
-        ],
-        readinessToken: () => entra.mintAccessToken({ tenantId, clientId: app.clientId }),
+        ...entraTrust({ entra: entra, tenantId: tenantId, caPem: pki.caPem, readinessClientId: app.clientId }),
       }),
     );
     stops.push(() => cluster.stop());
